@@ -1,0 +1,46 @@
+"""Settings from the environment, with the documented defaults (docs/configuration.md)."""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Environment variable -> booking.settings key: rules live in SQL, the environment only tunes them.
+ENGINE_SETTINGS = {
+    "HOLD_TTL_SECONDS": "hold_ttl_seconds",
+    "MAX_SEATS_PER_HOLD": "max_seats_per_hold",
+    "PAYMENT_WINDOW_SECONDS": "payment_window_seconds",
+    "CANCEL_CUTOFF_MINUTES": "cancel_cutoff_minutes",
+    "REMINDER_MINUTES_BEFORE": "reminder_minutes_before",
+}
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/marquee"))
+    redis_url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    port: int = field(default_factory=lambda: _int("PORT", 8000))
+    db_pool_max: int = field(default_factory=lambda: _int("DB_POOL_MAX", 20))
+    admin_token: str = field(default_factory=lambda: os.environ.get("ADMIN_TOKEN", "dev-admin-token"))
+    rate_limit_per_minute: int = field(default_factory=lambda: _int("RATE_LIMIT_PER_MINUTE", 100))
+    max_body_bytes: int = field(default_factory=lambda: _int("MAX_BODY_BYTES", 65536))
+    cors_origins: tuple[str, ...] = field(
+        default_factory=lambda: tuple(o for o in os.environ.get("CORS_ORIGINS", "").split(",") if o)
+    )
+
+
+def engine_settings_from_env() -> dict[str, str]:
+    """booking.settings rows to override, from the environment variables that are set."""
+    out = {}
+    for env, key in ENGINE_SETTINGS.items():
+        value = os.environ.get(env)
+        if value is not None and value != "":
+            if not value.isdigit():
+                raise SystemExit(f"{env} must be a whole number, got {value!r}")
+            out[key] = value
+    return out

@@ -1,0 +1,55 @@
+"""Test harness shared by pytest and the pgTAP files: one fresh, migrated database per test run.
+
+MARQUEE_TEST_DB names it (default marquee_test), so parallel runs on one server do not collide.
+"""
+
+import os
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from api.migrate import migrate
+
+BASE_URL = os.environ.get("TEST_DATABASE_SERVER", "postgresql://postgres@127.0.0.1:5432/postgres")
+TEST_DB = os.environ.get("MARQUEE_TEST_DB", "marquee_test")
+
+
+def _recreate(dbname: str) -> str:
+    with psycopg.connect(BASE_URL, autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (dbname,),
+        )
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(dbname)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+    return make_conninfo(BASE_URL, dbname=dbname)
+
+
+@pytest.fixture(scope="session")
+def db_url() -> str:
+    """URL of a freshly created and migrated test database (superuser)."""
+    url = _recreate(TEST_DB)
+    migrate(url, quiet=True)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pgtap")
+        conn.execute("CREATE EXTENSION IF NOT EXISTS dblink")
+    return url
+
+
+@pytest.fixture(scope="session")
+def pgtap_connection(db_url):
+    """pytest-pgtap's connection, to the migrated test database; failing to connect fails the run."""
+    with psycopg.connect(db_url) as conn:
+        yield conn
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # pytest-pgtap skips when it has no database: for us a skipped pgTAP file is a failure.
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and type(item).__name__ in {"PgTapItem", "PgTapRuntestsItem"}:
+        report.outcome = "failed"
+        report.longrepr = f"pgTAP file {item.name} was skipped (no database?): that is a failure here"
