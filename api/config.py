@@ -3,8 +3,10 @@
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/marquee"
 
 # Environment variable -> booking.settings key: rules live in SQL, the environment only tunes them.
 ENGINE_SETTINGS = {
@@ -13,7 +15,26 @@ ENGINE_SETTINGS = {
     "PAYMENT_WINDOW_SECONDS": "payment_window_seconds",
     "CANCEL_CUTOFF_MINUTES": "cancel_cutoff_minutes",
     "REMINDER_MINUTES_BEFORE": "reminder_minutes_before",
+    "PII_RETENTION_DAYS": "pii_retention_days",
 }
+
+
+def _with_user(url: str, user: str) -> str:
+    """The same database URL for another role (no password: each role's secret comes from its own env var)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{user}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _api_database_url() -> str:
+    # The API connects as booking_api (EXECUTE on the API's functions only), never as the migrating superuser.
+    explicit = os.environ.get("API_DATABASE_URL")
+    if explicit:
+        return explicit
+    return _with_user(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), "booking_api")
 
 
 def _int(name: str, default: int) -> int:
@@ -22,7 +43,8 @@ def _int(name: str, default: int) -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/marquee"))
+    database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+    api_database_url: str = field(default_factory=_api_database_url)
     redis_url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     port: int = field(default_factory=lambda: _int("PORT", 8000))
     db_pool_max: int = field(default_factory=lambda: _int("DB_POOL_MAX", 20))

@@ -24,7 +24,8 @@ SCHEMA_DIR = ROOT / "sql" / "schema"
 FUNCTIONS_DIR = ROOT / "sql" / "functions"
 DEMO_FILE = ROOT / "sql" / "demo" / "demo.sql"
 # Schemas whose functions and views are derived objects, owned by sql/functions.
-DERIVED_SCHEMAS = ("booking", "reporting")
+# reporting_cache holds the materialized aggregates behind the reporting views (sql/functions/80_reporting.sql).
+DERIVED_SCHEMAS = ("booking", "reporting", "reporting_cache")
 MIGRATION_LOCK = 7_300_001
 
 

@@ -70,7 +70,9 @@ BEGIN
             SELECT 1 FROM booking.seat_claims c
              WHERE c.showtime_id = p_showtime_id AND c.seat_id = s.id
                AND c.during && tstzrange(p_now, NULL)
-               AND c.hold_id IS DISTINCT FROM p_own_hold));
+               -- only the caller's own HOLD claims are ignored; a block (hold_id NULL) must count even when
+               -- p_own_hold is NULL, which `hold_id IS DISTINCT FROM p_own_hold` alone would miss
+               AND NOT (c.kind = 'HOLD' AND p_own_hold IS NOT NULL AND c.hold_id = p_own_hold)));
     IF v_taken IS NOT NULL THEN
         PERFORM booking.raise_error('SEAT_UNAVAILABLE', 'seats not available: ' || array_to_string(v_taken, ', '),
             jsonb_build_object('showtimeId', p_showtime_id, 'seatIds', to_jsonb(v_taken)));
@@ -146,6 +148,8 @@ BEGIN
      ORDER BY h.created_at DESC LIMIT 1;
 
     PERFORM booking.assert_seats_free(p_showtime_id, v_ids, v_hold, v_now);
+    -- smart seating (75_smart_seating.sql): group limit, channels, companion hold-back, no lone empty seat
+    PERFORM booking.assert_hold_rules(p_showtime_id, v_ids, p_session_token, v_hold, p_channel, v_now);
 
     v_expires := v_now + make_interval(secs => v_ttl);
     IF v_hold IS NULL THEN

@@ -112,7 +112,8 @@ DECLARE
     v_ids      bigint[];
     v_codes    text[];
 BEGIN
-    IF coalesce(p_email, '') !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' OR length(p_email) > 254 THEN
+    -- stored trimmed and lower-cased, so validate what will be stored
+    IF coalesce(btrim(p_email), '') !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' OR length(btrim(p_email)) > 254 THEN
         PERFORM booking.raise_error('VALIDATION_ERROR', 'userDetails.email must be a valid email address',
             jsonb_build_object('field', 'userDetails.email'));
     END IF;
@@ -283,8 +284,16 @@ BEGIN
             v.status := 'EXPIRED';
         END IF;
         IF v.status = 'PENDING_PAYMENT' THEN
-            UPDATE booking.seat_claims c SET during = tstzrange(lower(c.during), NULL)
-             WHERE c.booking_id = v.id AND c.kind = 'BOOKING';
+            BEGIN
+                UPDATE booking.seat_claims c SET during = tstzrange(lower(c.during), NULL)
+                 WHERE c.booking_id = v.id AND c.kind = 'BOOKING';
+            EXCEPTION WHEN exclusion_violation THEN
+                -- Another session's clock already passed the deadline and re-sold a seat: the payment is late.
+                PERFORM booking.expire_booking(v.id, v_now);
+                v.status := 'EXPIRED';
+            END;
+        END IF;
+        IF v.status = 'PENDING_PAYMENT' THEN
             UPDATE booking.bookings b SET status = 'CONFIRMED', payment_status = 'PAID', confirmed_at = v_now
              WHERE b.id = v.id;
             UPDATE booking.promo_codes pc SET times_used = pc.times_used + 1 WHERE pc.id = v.promo_code_id;
@@ -465,7 +474,7 @@ BEGIN
             SELECT coalesce(sum(p.amount), 0) INTO v_paid FROM booking.payments p
              WHERE p.booking_id = r.booking_id AND p.status = 'succeeded';
             UPDATE booking.bookings b
-               SET payment_status = CASE WHEN v_refunded >= v_paid THEN 'REFUNDED' ELSE 'PARTIALLY_REFUNDED' END
+               SET payment_status = (CASE WHEN v_refunded >= v_paid THEN 'REFUNDED' ELSE 'PARTIALLY_REFUNDED' END)::booking.payment_status
              WHERE b.id = r.booking_id;
             PERFORM booking.enqueue_message('REFUND', r.booking_id, 'refund:' || r.id, booking.clock(),
                 jsonb_build_object('refundId', r.id, 'amount', r.amount));

@@ -1,0 +1,75 @@
+"""Browsing: cinemas, what is on, showtimes, the seat map (with ETag revalidation)."""
+
+import hashlib
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from litestar import Controller, Request, Response, get
+from litestar.params import Parameter
+from psycopg_pool import AsyncConnectionPool
+
+from .models import Cinema, MovieShowing, SeatMap, Showtime
+from .queries import Q
+from .responses import MarqueeResponse
+
+SessionHeader = Annotated[str | None, Parameter(header="X-Session-Token", required=False, max_length=200)]
+CinemaQuery = Annotated[UUID, Parameter(query="cinema", description="cinema id")]
+DateQuery = Annotated[date | None, Parameter(query="date", description="the cinema's local date (default today)")]
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    # weak comparison (RFC 9110 13.1.2): W/ prefixes are ignored
+    return etag.removeprefix("W/") in {t.strip().removeprefix("W/") for t in header.split(",")}
+
+
+class CatalogueController(Controller):
+    path = "/api"
+    tags = ["catalogue"]
+
+    @get("/cinemas", summary="All cinemas")
+    async def cinemas(self, pool: AsyncConnectionPool) -> list[Cinema]:
+        async with pool.connection() as conn:
+            rows = await (await conn.execute(Q.list_cinemas)).fetchall()
+        return [Cinema(id=r[0], name=r[1], city=r[2], time_zone=r[3], currency=r[4]) for r in rows]
+
+    @get("/movies/now-showing", summary="Movies showing at a cinema on a local date")
+    async def now_showing(self, pool: AsyncConnectionPool, cinema_id: CinemaQuery, day: DateQuery = None
+                          ) -> list[MovieShowing]:
+        async with pool.connection() as conn:
+            rows = await (await conn.execute(Q.now_showing, {"cinema_id": cinema_id, "date": day})).fetchall()
+        return [MovieShowing(id=r[0], title=r[1], duration_minutes=r[2], rating=r[3], description=r[4],
+                             showtime_count=r[5], first_starts_at=r[6]) for r in rows]
+
+    @get("/showtimes/movie/{movie_id:uuid}", summary="Showtimes of a movie at a cinema on a local date")
+    async def movie_showtimes(self, pool: AsyncConnectionPool, movie_id: UUID, cinema_id: CinemaQuery,
+                              day: DateQuery = None) -> list[Showtime]:
+        async with pool.connection() as conn:
+            rows = await (await conn.execute(Q.movie_showtimes, {
+                "movie_id": movie_id, "cinema_id": cinema_id, "date": day})).fetchall()
+        out = []
+        for sid, mid, starts, ends, aud_id, aud, total, avail, tz in rows:
+            zone = ZoneInfo(tz)  # times are shown with the cinema's own UTC offset
+            out.append(Showtime(id=sid, movie_id=mid, starts_at=starts.astimezone(zone), ends_at=ends.astimezone(zone),
+                                auditorium=aud, auditorium_id=aud_id, total_seats=total, available_seats=avail))
+        return out
+
+    @get("/showtimes/{showtime_id:uuid}/seats", summary="Seat map with live status (ETag / If-None-Match)")
+    async def seat_map(self, request: Request, pool: AsyncConnectionPool, showtime_id: UUID,
+                       session_token: SessionHeader = None) -> Response[SeatMap]:
+        async with pool.connection() as conn:
+            row = await (await conn.execute(Q.seat_map_json, {
+                "showtime_id": showtime_id, "session_token": session_token})).fetchone()
+        body = row[0].encode()
+        # The tag is a hash of the map itself, so any seat change (hold, expiry, booking, block) changes it.
+        # Weak because gzip may re-encode the bytes.
+        etag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "X-Session-Token"}
+        if _etag_matches(request.headers.get("if-none-match"), etag):
+            return MarqueeResponse(b"", status_code=304, headers=headers)
+        return MarqueeResponse(body, media_type="application/json", headers=headers)

@@ -1,0 +1,1 @@
+"""Controllers added by feature modules (each appended to api/routes.ROUTES)."""

@@ -1,0 +1,1 @@
+"""Payments through Stripe: the gateway the API calls, the webhook, and the jobs around them."""

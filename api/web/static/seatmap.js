@@ -1,0 +1,180 @@
+/* Seat map renderer shared by the booking and admin pages.
+   Seats are <button>s placed on a CSS grid from the layout's x/y, so gaps in x or y show as aisles.
+   Status and type are each shown three ways (colour, a pattern or letter, and the accessible name),
+   because colour alone fails colour-blind users and screen readers. */
+(function () {
+  "use strict";
+
+  var STATUS = {
+    AVAILABLE: { label: "available", mark: "" },
+    SELECTED: { label: "selected by you", mark: "✓" },
+    LOCKED: { label: "held by another customer", mark: "…" },
+    BOOKED: { label: "sold", mark: "✕" },
+    BLOCKED: { label: "not for sale", mark: "—" }
+  };
+  var TYPE = {
+    STANDARD: { label: "standard", mark: "" },
+    PREMIUM: { label: "premium", mark: "P" },
+    VIP: { label: "VIP", mark: "V" },
+    WHEELCHAIR: { label: "wheelchair space", mark: "♿" }
+  };
+  var TYPE_ORDER = ["STANDARD", "PREMIUM", "VIP", "WHEELCHAIR"];
+  var STATUS_ORDER = ["AVAILABLE", "SELECTED", "LOCKED", "BOOKED", "BLOCKED"];
+
+  function money(amount, currency) {
+    if (amount === null || amount === undefined) return "";
+    try {
+      return new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "USD" }).format(amount);
+    } catch (e) { return Number(amount).toFixed(2) + " " + currency; }
+  }
+
+  function seatName(seat, row) {
+    var t = TYPE[seat.type] || { label: String(seat.type).toLowerCase() };
+    var s = STATUS[seat.status] || { label: String(seat.status).toLowerCase() };
+    return "Row " + row + ", seat " + seat.seatNumber + ", " + t.label + ", " + s.label;
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function SeatMap(container, options) {
+    this.container = container;
+    this.options = options || {};
+    this.seats = {};      // id -> {seat, row, button}
+    this.map = null;
+    container.addEventListener("click", this._onClick.bind(this));
+    container.addEventListener("keydown", this._onKey.bind(this));
+  }
+
+  SeatMap.prototype.render = function (map) {
+    var focusedId = document.activeElement && document.activeElement.dataset &&
+      this.container.contains(document.activeElement) ? document.activeElement.dataset.seat : null;
+    this.map = map;
+    this.seats = {};
+    var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+    map.layout.rows.forEach(function (r) {
+      r.seats.forEach(function (s) {
+        minX = Math.min(minX, s.x); maxX = Math.max(maxX, s.x);
+        minY = Math.min(minY, s.y); maxY = Math.max(maxY, s.y);
+      });
+    });
+    var frag = document.createDocumentFragment();
+    var cols = maxX - minX + 1;
+    this.container.style.setProperty("--cols", String(cols + 2));
+    var self = this;
+    map.layout.rows.forEach(function (r) {
+      if (!r.seats.length) return;
+      var y = r.seats[0].y - minY + 1;
+      [1, cols + 2].forEach(function (col) {
+        var lab = el("span", "row-label", r.label);
+        lab.setAttribute("aria-hidden", "true");
+        lab.style.gridRow = String(y); lab.style.gridColumn = String(col);
+        frag.appendChild(lab);
+      });
+      r.seats.forEach(function (s) {
+        var b = el("button", "seat");
+        b.type = "button";
+        b.dataset.seat = s.id;
+        b.style.gridRow = String(s.y - minY + 1);
+        b.style.gridColumn = String(s.x - minX + 2);
+        self.seats[s.id] = { seat: s, row: r.label, button: b };
+        self._paint(s.id);
+        frag.appendChild(b);
+      });
+    });
+    this.container.replaceChildren(frag);
+    if (focusedId && this.seats[focusedId]) this.seats[focusedId].button.focus();
+  };
+
+  SeatMap.prototype._paint = function (id) {
+    var e = this.seats[id], s = e.seat, b = e.button;
+    b.className = "seat status-" + s.status.toLowerCase() + " type-" + String(s.type).toLowerCase();
+    b.setAttribute("aria-label", seatName(s, e.row) +
+      (s.price !== null && s.price !== undefined && s.status === "AVAILABLE" ? ", " + money(s.price, this.options.currency) : ""));
+    b.setAttribute("aria-pressed", s.status === "SELECTED" ? "true" : "false");
+    // Sold and blocked seats stay focusable (so the map can be explored) but announce they cannot be chosen.
+    if (s.status === "BOOKED" || s.status === "BLOCKED") b.setAttribute("aria-disabled", "true");
+    else b.removeAttribute("aria-disabled");
+    b.title = seatName(s, e.row);
+    var mark = (STATUS[s.status] || {}).mark || (TYPE[s.type] || {}).mark || "";
+    b.textContent = mark;
+  };
+
+  SeatMap.prototype.seat = function (id) { return this.seats[id] ? this.seats[id].seat : null; };
+  SeatMap.prototype.describe = function (id) {
+    var e = this.seats[id];
+    return e ? "Row " + e.row + ", seat " + e.seat.seatNumber : id;
+  };
+  SeatMap.prototype.ids = function (status) {
+    var out = [];
+    for (var id in this.seats) if (this.seats[id].seat.status === status) out.push(id);
+    return out;
+  };
+  SeatMap.prototype.setStatus = function (ids, status) {
+    var self = this;
+    ids.forEach(function (id) { if (self.seats[id]) { self.seats[id].seat.status = status; self._paint(id); } });
+  };
+
+  SeatMap.prototype._onClick = function (ev) {
+    var b = ev.target.closest("button.seat");
+    if (!b || !this.options.onSeat) return;
+    this.options.onSeat(b.dataset.seat, this.seats[b.dataset.seat].seat);
+  };
+
+  // Arrow keys move to the nearest seat in that direction (skipping aisles); Enter/Space are native button clicks.
+  SeatMap.prototype._onKey = function (ev) {
+    var dirs = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    var d = dirs[ev.key];
+    var b = ev.target.closest && ev.target.closest("button.seat");
+    if (!d || !b) return;
+    var cur = this.seats[b.dataset.seat].seat, best = null, bestScore = Infinity;
+    for (var id in this.seats) {
+      var s = this.seats[id].seat, dx = s.x - cur.x, dy = s.y - cur.y;
+      var along = dx * d[0] + dy * d[1];
+      if (along <= 0) continue;
+      var across = Math.abs(d[0] ? dy : dx);
+      var score = along + across * 100; // stay in the same row/column when possible
+      if (score < bestScore) { bestScore = score; best = id; }
+    }
+    if (best) { ev.preventDefault(); this.seats[best].button.focus(); }
+  };
+
+  SeatMap.prototype.legend = function (target, prices, currency) {
+    var frag = document.createDocumentFragment();
+    var st = el("ul", "legend-list");
+    st.setAttribute("aria-label", "Seat status");
+    STATUS_ORDER.forEach(function (k) {
+      var li = el("li");
+      var sw = el("span", "seat swatch status-" + k.toLowerCase() + " type-standard", STATUS[k].mark);
+      sw.setAttribute("aria-hidden", "true");
+      li.appendChild(sw);
+      li.appendChild(el("span", null, STATUS[k].label.charAt(0).toUpperCase() + STATUS[k].label.slice(1)));
+      st.appendChild(li);
+    });
+    var ty = el("ul", "legend-list");
+    ty.setAttribute("aria-label", "Seat types and prices");
+    TYPE_ORDER.forEach(function (k) {
+      if (prices && !(k in prices)) return;
+      var li = el("li");
+      var sw = el("span", "seat swatch status-available type-" + k.toLowerCase(), TYPE[k].mark);
+      sw.setAttribute("aria-hidden", "true");
+      li.appendChild(sw);
+      var text = TYPE[k].label.charAt(0).toUpperCase() + TYPE[k].label.slice(1);
+      if (prices && prices[k] !== undefined) text += " " + money(prices[k], currency);
+      li.appendChild(el("span", null, text));
+      ty.appendChild(li);
+    });
+    frag.appendChild(st);
+    frag.appendChild(ty);
+    target.replaceChildren(frag);
+  };
+
+  window.Marquee = window.Marquee || {};
+  window.Marquee.SeatMap = SeatMap;
+  window.Marquee.money = money;
+  window.Marquee.el = el;
+})();

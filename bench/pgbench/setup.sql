@@ -1,0 +1,41 @@
+-- Benchmark fixture (its own database, never the demo): one 200-seat auditorium, 500 showtimes so that
+-- random holds rarely meet, and the trivial one-row INSERT table used as the yardstick.
+CREATE SCHEMA IF NOT EXISTS bench;
+CREATE TABLE IF NOT EXISTS bench.showtimes (n int PRIMARY KEY, id uuid NOT NULL);
+CREATE TABLE IF NOT EXISTS bench.trivial (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v int NOT NULL,
+                                          at timestamptz NOT NULL DEFAULT now());
+DO $$
+DECLARE c uuid; a uuid; m uuid; i int;
+BEGIN
+    IF EXISTS (SELECT 1 FROM bench.showtimes) THEN RETURN; END IF;
+    c := booking.create_cinema('Bench Cinema', 'Bench', 'UTC');
+    a := booking.create_auditorium(c, 'Bench Hall', jsonb_build_object('rows', (
+        SELECT jsonb_agg(jsonb_build_object('label', chr(64 + r), 'seats',
+                   (SELECT jsonb_agg(jsonb_build_object('number', s)) FROM generate_series(1, 20) s)))
+          FROM generate_series(1, 10) r)));
+    m := booking.create_movie('Bench Movie', 100);
+    FOR i IN 1 .. 500 LOOP
+        INSERT INTO bench.showtimes VALUES (i, booking.create_showtime(m, a,
+            date_trunc('day', now()) + interval '1 day' + make_interval(hours => 3 * i), '{"STANDARD": 12.00}'));
+    END LOOP;
+END $$;
+
+-- Hold two adjacent seats (row r, seats s and s+1) of showtime n for 1 second, then let it expire.
+-- A rare collision with a live hold is counted, not fatal: pgbench aborts a client on any error.
+CREATE OR REPLACE FUNCTION bench.hold2(p_n int, p_row int, p_seat int, p_token text) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM booking.hold((SELECT id FROM bench.showtimes WHERE n = p_n),
+        ARRAY['seat-' || chr(96 + p_row) || p_seat, 'seat-' || chr(96 + p_row) || (p_seat + 1)], p_token, 1);
+    RETURN true;
+EXCEPTION WHEN SQLSTATE 'MQ010' OR exclusion_violation OR deadlock_detected THEN
+    RETURN false;
+END $$;
+
+-- Hold two seats and release them in the same transaction (no wrapper needed: it can never meet a live hold).
+CREATE OR REPLACE FUNCTION bench.hold_release(p_n int, p_row int, p_seat int, p_token text) RETURNS boolean
+LANGUAGE sql AS $$
+    SELECT booking.release_hold(h.hold_id, p_token)
+      FROM booking.hold((SELECT id FROM bench.showtimes WHERE n = p_n),
+                        ARRAY['seat-' || chr(96 + p_row) || p_seat, 'seat-' || chr(96 + p_row) || (p_seat + 1)], p_token) h
+$$;

@@ -1,0 +1,106 @@
+-- Idempotency keys for the API's unsafe endpoints (confirm, payment, cancel): a retried request gets the
+-- first answer back instead of doing the work twice. Rows are scoped per endpoint and expire.
+
+INSERT INTO booking.error_codes (sqlstate, code, http_status, description) VALUES
+    ('MQI01', 'IDEMPOTENCY_KEY_REUSED',    422, 'The Idempotency-Key was already used with a different request.'),
+    ('MQI02', 'IDEMPOTENCY_IN_PROGRESS',   409, 'A request with this Idempotency-Key is still being processed; retry later.')
+ON CONFLICT (sqlstate) DO UPDATE
+    SET code = EXCLUDED.code, http_status = EXCLUDED.http_status, description = EXCLUDED.description;
+
+-- Claim a key for a request. state = 'NEW' (the caller does the work, then finishes or abandons the key) or
+-- 'REPLAY' (the stored status and response are the answer). A key whose first request died without finishing
+-- (no response after in_flight_seconds) is taken over, so a crash never blocks a key until it expires.
+CREATE FUNCTION booking.idempotency_begin(p_endpoint text, p_key text, p_request_hash text,
+                                          p_ttl interval DEFAULT '24 hours', p_in_flight_seconds int DEFAULT 60)
+RETURNS TABLE (state text, status_code int, response jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v   booking.idempotency_keys;
+    v_now timestamptz := clock_timestamp();
+BEGIN
+    IF coalesce(length(p_key), 0) NOT BETWEEN 1 AND 255 THEN
+        PERFORM booking.raise_error('VALIDATION_ERROR', 'Idempotency-Key must be 1-255 characters',
+            jsonb_build_object('field', 'Idempotency-Key'));
+    END IF;
+    INSERT INTO booking.idempotency_keys AS k (endpoint, key, request_hash, created_at, expires_at)
+    VALUES (p_endpoint, p_key, p_request_hash, v_now, v_now + p_ttl)
+    ON CONFLICT (endpoint, key) DO UPDATE
+        -- an expired or abandoned (crashed) claim is taken over by this request
+        SET request_hash = EXCLUDED.request_hash, status_code = NULL, response = NULL,
+            created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+        WHERE k.expires_at <= v_now
+           OR (k.response IS NULL AND k.created_at < v_now - make_interval(secs => p_in_flight_seconds))
+    RETURNING k.* INTO v;
+    IF v.endpoint IS NOT NULL THEN
+        RETURN QUERY SELECT 'NEW'::text, NULL::int, NULL::jsonb;
+        RETURN;
+    END IF;
+    SELECT * INTO v FROM booking.idempotency_keys k WHERE k.endpoint = p_endpoint AND k.key = p_key;
+    IF v.request_hash <> p_request_hash THEN
+        PERFORM booking.raise_error('IDEMPOTENCY_KEY_REUSED',
+            'this Idempotency-Key was used for a different request; use a new key',
+            jsonb_build_object('endpoint', p_endpoint));
+    END IF;
+    IF v.response IS NULL THEN
+        PERFORM booking.raise_error('IDEMPOTENCY_IN_PROGRESS',
+            'the first request with this Idempotency-Key is still being processed',
+            jsonb_build_object('endpoint', p_endpoint));
+    END IF;
+    RETURN QUERY SELECT 'REPLAY'::text, v.status_code, v.response;
+END $$;
+COMMENT ON FUNCTION booking.idempotency_begin(text, text, text, interval, int) IS
+    'Claims an idempotency key (NEW) or returns its stored answer (REPLAY); raises IDEMPOTENCY_KEY_REUSED for a '
+    'different request, IDEMPOTENCY_IN_PROGRESS while the first one runs.';
+
+-- Store the answer of a claimed key (only answers the client may get again: the API abandons keys on 5xx).
+CREATE FUNCTION booking.idempotency_finish(p_endpoint text, p_key text, p_status_code int, p_response jsonb)
+RETURNS void LANGUAGE sql AS $$
+    UPDATE booking.idempotency_keys SET status_code = p_status_code, response = coalesce(p_response, '{}')
+     WHERE endpoint = p_endpoint AND key = p_key AND response IS NULL
+$$;
+COMMENT ON FUNCTION booking.idempotency_finish(text, text, int, jsonb) IS
+    'Stores the status and JSON response of a claimed idempotency key so retries replay it.';
+
+-- Forget a claim whose request failed in a retryable way (server or provider error): a retry does the work.
+CREATE FUNCTION booking.idempotency_abandon(p_endpoint text, p_key text) RETURNS void LANGUAGE sql AS $$
+    DELETE FROM booking.idempotency_keys WHERE endpoint = p_endpoint AND key = p_key AND response IS NULL
+$$;
+COMMENT ON FUNCTION booking.idempotency_abandon(text, text) IS
+    'Deletes an unfinished idempotency claim so the same key can be retried (after a 5xx).';
+
+-- Drop expired keys (housekeeping; any worker may call it).
+CREATE FUNCTION booking.purge_idempotency_keys() RETURNS int LANGUAGE sql AS $$
+    WITH gone AS (DELETE FROM booking.idempotency_keys WHERE expires_at <= clock_timestamp() RETURNING 1)
+    SELECT count(*)::int FROM gone
+$$;
+COMMENT ON FUNCTION booking.purge_idempotency_keys() IS 'Deletes expired idempotency keys; returns how many.';
+
+-- The booking a payment is about to be taken for: it must exist, carry this payment intent and still wait
+-- for payment within its window. Checked before calling the provider so nobody is charged for nothing.
+CREATE FUNCTION booking.payable_booking(p_booking_id uuid, p_payment_intent_id text)
+RETURNS TABLE (booking_reference text, amount numeric(10,2), currency char(3))
+LANGUAGE plpgsql STABLE AS $$
+DECLARE v booking.bookings;
+BEGIN
+    SELECT * INTO v FROM booking.bookings b WHERE b.id = p_booking_id;
+    IF v.id IS NULL THEN
+        PERFORM booking.raise_error('BOOKING_NOT_FOUND', format('booking %s not found', p_booking_id),
+            jsonb_build_object('bookingId', p_booking_id));
+    END IF;
+    IF v.payment_intent_id IS DISTINCT FROM p_payment_intent_id THEN
+        PERFORM booking.raise_error('PAYMENT_MISMATCH', 'the payment intent does not belong to this booking',
+            jsonb_build_object('bookingId', p_booking_id, 'paymentIntentId', p_payment_intent_id));
+    END IF;
+    IF v.status = 'PENDING_PAYMENT' AND v.payment_deadline <= booking.clock() THEN
+        PERFORM booking.raise_error('PAYMENT_WINDOW_EXPIRED', 'the payment window ended; the seats were released',
+            jsonb_build_object('bookingReference', v.reference, 'paymentDeadline', v.payment_deadline));
+    END IF;
+    IF v.status <> 'PENDING_PAYMENT' THEN
+        PERFORM booking.raise_error('BOOKING_NOT_PAYABLE', format('booking %s is %s', v.reference, v.status),
+            jsonb_build_object('bookingReference', v.reference, 'status', v.status));
+    END IF;
+    RETURN QUERY SELECT v.reference, v.final_amount, v.currency;
+END $$;
+COMMENT ON FUNCTION booking.payable_booking(uuid, text) IS
+    'Checks a booking can be paid with this intent now; raises BOOKING_NOT_FOUND, PAYMENT_MISMATCH, '
+    'PAYMENT_WINDOW_EXPIRED, BOOKING_NOT_PAYABLE.';

@@ -1,0 +1,122 @@
+"""Browser tests of the web pages: Debian's chromium driven by Playwright against the real API subprocess, the
+real test database (with the demo data) and the fake Stripe server. Nothing of ours is mocked."""
+
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+import pytest_asyncio
+from playwright.async_api import async_playwright
+
+from tests.fakes.fixtures import fake_stripe, stripe_env  # noqa: F401 - fixtures
+
+ROOT = Path(__file__).resolve().parents[2]
+IMG_DIR = ROOT / "docs" / "img"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHORT_TTL = 3  # seconds a hold lives on the short-hold server
+
+
+@pytest.fixture(scope="session")
+def api_env(stripe_env):  # overrides tests/conftest.py: the API pays through the fake Stripe server
+    return dict(stripe_env)
+
+
+@pytest.fixture(scope="session")
+def web(api_server, demo_data) -> str:
+    """Base URL of the app serving the pages (and the API) over the demo data."""
+    return api_server
+
+
+@pytest.fixture(scope="session")
+def web_short_hold(start_api, stripe_env, demo_data) -> str:
+    """A second server whose holds live SHORT_TTL seconds: libpq's PGOPTIONS sets the marquee.hold_ttl_seconds
+    GUC on each of its connections, which booking.setting() prefers to the settings table."""
+    return start_api({**stripe_env, "PGOPTIONS": f"-c marquee.hold_ttl_seconds={SHORT_TTL}"}).url
+
+
+@pytest.fixture(scope="session")
+def db(demo_data):
+    with psycopg.connect(demo_data, autocommit=True) as conn:
+        yield conn
+
+
+@pytest.fixture
+def http(web):
+    with httpx.Client(base_url=web, timeout=30) as c:
+        yield c
+
+
+@pytest_asyncio.fixture(scope="session")
+async def browser():
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        await b.close()
+
+
+@pytest_asyncio.fixture
+async def new_page(browser):
+    """Factory: await new_page(viewport=...) -> a page in its own context (own localStorage = own customer)."""
+    contexts = []
+
+    async def make(**kwargs):
+        ctx = await browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **kwargs})
+        ctx.set_default_timeout(15000)
+        contexts.append(ctx)
+        page = await ctx.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.js_errors = errors
+        return page
+
+    yield make
+    for ctx in contexts:
+        await ctx.close()
+
+
+class Showtimes:
+    """Hands each test its own future showtime, so tests never see each other's seats."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.used: set = set()
+
+    def take(self, auditorium: str = "Studio 2") -> str:
+        rows = self.conn.execute(
+            """SELECT st.id::text FROM booking.showtimes st JOIN booking.auditoriums a ON a.id = st.auditorium_id
+                WHERE a.name = %s AND NOT st.is_cancelled AND st.starts_at > now() + interval '1 day'
+                ORDER BY st.starts_at""", (auditorium,)).fetchall()
+        for (sid,) in rows:
+            if sid not in self.used:
+                self.used.add(sid)
+                return sid
+        raise AssertionError(f"no unused future showtime in {auditorium}")
+
+
+@pytest.fixture(scope="session")
+def showtimes(db) -> Showtimes:
+    return Showtimes(db)
+
+
+def seat_status(conn, showtime_id: str, code: str) -> str:
+    return conn.execute("SELECT status FROM booking.seat_map(%s) WHERE seat_id = %s", (showtime_id, code)).fetchone()[0]
+
+
+def book_via_api(http: httpx.Client, showtime_id: str, seats: list[str], email: str, token: str = "tok_visa") -> dict:
+    """A paid booking made through the public API (setup for pages that start from an existing booking)."""
+    session = uuid.uuid4().hex
+    hold = http.post("/api/bookings/hold", json={"showtimeId": showtime_id, "seatIds": seats, "sessionToken": session})
+    assert hold.status_code == 201, hold.text
+    conf = http.post("/api/bookings/confirm", json={
+        "holdId": hold.json()["holdId"], "userDetails": {"email": email, "name": "Ada Lovelace", "phone": None},
+        "paymentMethod": "CARD"})
+    assert conf.status_code == 201, conf.text
+    c = conf.json()
+    pay = http.post("/api/payments/process", json={"bookingId": c["bookingId"], "paymentIntentId": c["paymentIntentId"],
+                                                    "paymentMethod": {"type": "card", "token": token}})
+    assert pay.status_code == 200, pay.text
+    return c
