@@ -35,5 +35,8 @@ test: services install
 bench: services install
 	bash bench/run.sh
 
+chaos: services install
+	bash chaos/run.sh
+
 clean:
 	rm -rf $(VENV) .data .pytest_cache

@@ -35,6 +35,9 @@ def db_url() -> str:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS pgtap")
         conn.execute("CREATE EXTENSION IF NOT EXISTS dblink")
+        # The no-lone-empty-seat rule (on in production) would refuse the single seats most tests pick freely;
+        # smart-seating tests turn it on per showtime (booking.set_lone_seat_rule) or with SET marquee.lone_seat_rule.
+        conn.execute("UPDATE booking.settings SET value = 'off' WHERE key = 'lone_seat_rule'")
     return url
 
 

@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        pool = make_pool(settings.database_url, settings.db_pool_max,
+        pool = make_pool(settings.api_database_url, settings.db_pool_max,
                          timeout=float(os.environ.get("DB_POOL_TIMEOUT_SECONDS", "5")))
         await pool.open(wait=False)
         app.state.pool = pool

@@ -17,7 +17,7 @@ from .models import (CancelRequest, CancelResponse, ConfirmRequest, ConfirmRespo
                      ReleaseResponse, to)
 from .queries import Q
 from .ratelimit import rate_limit_guard
-from .responses import MarqueeResponse
+from .responses import MarqueeResponse, encode
 
 log = logging.getLogger("marquee.api")
 
@@ -104,9 +104,12 @@ class BookingController(Controller):
                 except PaymentProviderUnavailable as exc:
                     raise _provider_unavailable(exc) from exc
                 await conn.execute(Q.attach_payment_intent, {"booking_id": booking_id, "payment_intent_id": intent_id})
-            return MarqueeResponse(ConfirmResponse(
-                booking_id=booking_id, booking_reference=reference, status=str(status), payment_intent_id=intent_id,
-                amount=amount, currency=currency, payment_deadline=deadline), status_code=201)
+                response = MarqueeResponse(ConfirmResponse(
+                    booking_id=booking_id, booking_reference=reference, status=str(status),
+                    payment_intent_id=intent_id, amount=amount, currency=currency, payment_deadline=deadline),
+                    status_code=201)
+                await _finish_key(conn, "bookings.confirm", _key, response)
+            return response
 
         return await run_idempotent(request, pool, "bookings.confirm", work)
 
@@ -124,10 +127,13 @@ class BookingController(Controller):
                     idempotency_key=f"pay:{data.booking_id}:{key or uuid.uuid4()}")
             except PaymentProviderUnavailable as exc:
                 raise _provider_unavailable(exc) from exc
-            async with pool.connection() as conn:
+            async with pool.connection() as conn, conn.transaction():
                 row = await (await conn.execute(Q.record_payment, {
                     "payment_intent_id": data.payment_intent_id, "result": outcome.status,
                     "error_code": outcome.error_code})).fetchone()
+                if outcome.status == "succeeded" and str(row[2]) == "CONFIRMED":
+                    await _finish_key(conn, "payments.process", key, MarqueeResponse(PaymentResponse(
+                        success=True, booking_reference=row[1], status="CONFIRMED"), status_code=200))
             _booking_id, reference, status, _pay_status, refund_id, refund_amount = row
             if outcome.status != "succeeded":
                 raise ApiError(402, "PAYMENT_DECLINED", outcome.message or "the payment was declined", {
@@ -163,6 +169,15 @@ class BookingController(Controller):
                                                         actor="customer", override_policy=False), status_code=200)
 
         return await run_idempotent(request, pool, "bookings.cancel", work)
+
+
+async def _finish_key(conn, endpoint: str, key: str | None, response: Response) -> None:
+    # Stored in the same transaction as the change: a crash after the commit can no longer leave the key
+    # "in progress" and let a retry redo the work (found by chaos/kill_api.py).
+    if key:
+        await conn.execute(Q.idempotency_finish, {"endpoint": endpoint, "key": key,
+                                                  "status_code": response.status_code,
+                                                  "response": encode(response.content).decode()})
 
 
 async def cancel_booking(pool: AsyncConnectionPool, booking_id: UUID, reason: str, refund_amount, *, actor: str,

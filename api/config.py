@@ -3,7 +3,8 @@
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/marquee"
@@ -20,13 +21,12 @@ ENGINE_SETTINGS = {
 
 
 def _with_user(url: str, user: str) -> str:
-    """The same database URL for another role (no password: each role's secret comes from its own env var)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"{user}@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    """The same database for another role, as a libpq connection string (URL or key=value input).
+
+    No password is carried over: each role's secret comes from its own environment variable (API_DATABASE_URL)."""
+    params = {k: v for k, v in conninfo_to_dict(url).items() if k != "password"}
+    params["user"] = user
+    return make_conninfo("", **params)
 
 
 def _api_database_url() -> str:

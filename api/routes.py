@@ -30,3 +30,7 @@ ROUTES.extend(WEB_ROUTES)
 from .controllers.outbox_admin import OutboxAdminController  # noqa: E402 - notification admin (issue 5)
 
 ROUTES.append(OutboxAdminController)
+
+from .controllers.reports import ReportsController  # noqa: E402  (reports engineer: admin charts and CSV)
+
+ROUTES.append(ReportsController)

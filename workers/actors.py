@@ -4,7 +4,6 @@ Retries are scheduled in Postgres (outbox due_at with exponential backoff), not 
 message lives in Redis and would die with it, and the row is the one place that knows whether it was sent.
 """
 
-import logging
 import threading
 
 import dramatiq
@@ -17,7 +16,6 @@ from .mailer import deliver
 
 SETTINGS = MailSettings()
 dramatiq.set_broker(make_broker(SETTINGS))
-log = logging.getLogger("marquee.actors")
 
 _pool: ConnectionPool | None = None
 _pool_lock = threading.Lock()

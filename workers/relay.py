@@ -54,7 +54,8 @@ def seconds_until_next_due(conn: psycopg.Connection, cap: float) -> float:
     row = conn.execute(db.query("next_due")).fetchone()
     if row["next_due"] is None:
         return cap
-    return max(0.0, min(cap, (row["next_due"] - row["now"]) / timedelta(seconds=1)))
+    # a floor: a due row locked by another relay (SKIP LOCKED) must not make this one spin
+    return max(0.05, min(cap, (row["next_due"] - row["now"]) / timedelta(seconds=1)))
 
 
 class Relay:

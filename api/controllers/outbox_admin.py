@@ -59,7 +59,8 @@ class OutboxAdminController(Controller):
         return _json(row[0])
 
     @post("/outbox/{outbox_id:int}/retry", status_code=200, summary="Send a parked email again")
-    async def retry(self, request: Request, outbox_id: int, pool: AsyncConnectionPool) -> Response:
+    async def retry(self, request: Request, pool: AsyncConnectionPool,
+                    outbox_id: int = Parameter(ge=1, le=2**63 - 1)) -> Response:
         async with pool.connection() as conn:
             row = await (await conn.execute(Q.outbox_retry, {"id": outbox_id, "actor": admin_actor(request)})).fetchone()
         return _json(row[0])

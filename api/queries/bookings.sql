@@ -33,7 +33,7 @@ SELECT booking_id, booking_reference, status, refund_id, refund_amount, refund_s
   FROM booking.cancel(%(booking_id)s, %(reason)s, %(refund_amount)s, %(actor)s, %(override_policy)s);
 
 -- name: refund_status
-SELECT status FROM booking.refunds WHERE id = %(refund_id)s;
+SELECT booking.refund_status(%(refund_id)s) AS status;
 
 -- name: idempotency_begin
 SELECT state, status_code, response::text AS response

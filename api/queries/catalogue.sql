@@ -11,7 +11,7 @@ SELECT id, title, duration_minutes, rating, description, showtime_count, first_s
 SELECT ms.id, ms.movie_id, ms.starts_at, ms.ends_at, ms.auditorium_id, ms.auditorium_name,
        ms.total_seats, ms.available_seats, c.time_zone
   FROM booking.movie_showtimes(%(movie_id)s, %(cinema_id)s, %(date)s) ms
-  CROSS JOIN (SELECT time_zone FROM booking.cinemas WHERE id = %(cinema_id)s) c;
+  CROSS JOIN (SELECT time_zone FROM booking.list_cinemas() WHERE id = %(cinema_id)s) c;
 
 -- name: seat_map_json
 -- The whole seat map response in one round trip, as JSON text (money keeps its 2 decimals).

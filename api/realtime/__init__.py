@@ -19,10 +19,10 @@ __all__ = ["mount", "showtime_events"]
 
 def mount(app: Litestar) -> socketio.ASGIApp:
     settings = app.state.settings
-    hub = SeatHub(settings.database_url)
+    hub = SeatHub(settings.api_database_url)
     # One expiry publisher per deployment is elected in Postgres; REALTIME_EXPIRY=off leaves it to a
     # separate `python -m api.realtime.expiry` process.
-    expiry = ExpiryPublisher(settings.database_url, interval=float(os.environ.get("EXPIRY_POLL_SECONDS", "0.5"))) \
+    expiry = ExpiryPublisher(settings.api_database_url, interval=float(os.environ.get("EXPIRY_POLL_SECONDS", "0.5"))) \
         if os.environ.get("REALTIME_EXPIRY", "on") != "off" else None
     sio = create_sio(hub, settings.cors_origins)
     app.state.realtime_hub = hub

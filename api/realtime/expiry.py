@@ -30,8 +30,9 @@ LEADER_LOCK = 7_300_070  # pg_try_advisory_lock key: one expiry publisher per da
 
 class ExpiryPublisher:
     def __init__(self, database_url: str, *, interval: float = 0.5, catch_up: float = 5.0,
-                 retry: float = 3.0):
+                 retry: float = 3.0, lock_key: int = LEADER_LOCK):
         self.database_url = database_url
+        self.lock_key = lock_key
         self.interval = interval
         self.catch_up = timedelta(seconds=catch_up)
         self.retry = retry
@@ -66,7 +67,7 @@ class ExpiryPublisher:
             await asyncio.sleep(self.retry)
 
     async def _lead(self, conn: psycopg.AsyncConnection) -> None:
-        while not (await (await conn.execute(Q.try_lead, {"key": LEADER_LOCK})).fetchone())[0]:
+        while not (await (await conn.execute(Q.try_lead, {"key": self.lock_key})).fetchone())[0]:
             await asyncio.sleep(self.retry)
         self.is_leader = True
         since = (await (await conn.execute(Q.db_clock)).fetchone())[0] - self.catch_up

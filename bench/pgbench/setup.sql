@@ -20,7 +20,7 @@ BEGIN
     END LOOP;
 END $$;
 
--- Hold two adjacent seats (row r, seats s and s+1) of showtime n for 1 second, then let it expire.
+-- Hold two adjacent seats (row r, seats s and s+1, s odd) of showtime n for 1 second, then let it expire.
 -- A rare collision with a live hold is counted, not fatal: pgbench aborts a client on any error.
 CREATE OR REPLACE FUNCTION bench.hold2(p_n int, p_row int, p_seat int, p_token text) RETURNS boolean
 LANGUAGE plpgsql AS $$
@@ -28,14 +28,18 @@ BEGIN
     PERFORM booking.hold((SELECT id FROM bench.showtimes WHERE n = p_n),
         ARRAY['seat-' || chr(96 + p_row) || p_seat, 'seat-' || chr(96 + p_row) || (p_seat + 1)], p_token, 1);
     RETURN true;
-EXCEPTION WHEN SQLSTATE 'MQ010' OR exclusion_violation OR deadlock_detected THEN
+EXCEPTION WHEN SQLSTATE 'MQ010' OR exclusion_violation OR deadlock_detected THEN  -- seat taken
     RETURN false;
 END $$;
 
--- Hold two seats and release them in the same transaction (no wrapper needed: it can never meet a live hold).
+-- Hold two seats and release them in the same transaction: it never leaves a live claim behind.
 CREATE OR REPLACE FUNCTION bench.hold_release(p_n int, p_row int, p_seat int, p_token text) RETURNS boolean
-LANGUAGE sql AS $$
-    SELECT booking.release_hold(h.hold_id, p_token)
-      FROM booking.hold((SELECT id FROM bench.showtimes WHERE n = p_n),
-                        ARRAY['seat-' || chr(96 + p_row) || p_seat, 'seat-' || chr(96 + p_row) || (p_seat + 1)], p_token) h
-$$;
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM booking.release_hold(h.hold_id, p_token)
+       FROM booking.hold((SELECT id FROM bench.showtimes WHERE n = p_n),
+                         ARRAY['seat-' || chr(96 + p_row) || p_seat, 'seat-' || chr(96 + p_row) || (p_seat + 1)], p_token) h;
+    RETURN true;
+EXCEPTION WHEN SQLSTATE 'MQ010' OR exclusion_violation OR deadlock_detected THEN  -- seat taken
+    RETURN false;
+END $$;

@@ -337,7 +337,8 @@ COMMENT ON FUNCTION booking.assert_hold_rules(uuid, bigint[], text, uuid, text, 
 -- Every seat of a showtime as a best-available buyer sees it. occupied: physically taken (claimed, or broken);
 -- the session's own live hold counts as free (best available replaces it). on_sale: priced and not kept for
 -- another channel. held_back: a companion seat still kept for wheelchair buyers. distance: to the focal point.
-CREATE FUNCTION booking.best_available_seats(p_showtime_id uuid, p_session_token text, p_channel text, p_now timestamptz)
+CREATE FUNCTION booking.best_available_seats(p_showtime_id uuid, p_session_token text, p_channel text, p_now timestamptz,
+                                             p_taken bigint[] DEFAULT '{}')
 RETURNS TABLE (seat_id bigint, code text, row_label text, x int, y int, seat_type booking.seat_type,
                occupied boolean, on_sale boolean, held_back boolean, distance double precision)
 LANGUAGE sql STABLE AS $$
@@ -347,32 +348,46 @@ LANGUAGE sql STABLE AS $$
              WHERE h.showtime_id = p_showtime_id AND h.session_token = p_session_token
                AND h.status = 'ACTIVE' AND h.expires_at > p_now
              ORDER BY h.created_at DESC LIMIT 1),
+    -- set-at-a-time (hash joins), not a probe per seat: this runs on every round of every concurrent buyer
+    claimed AS (SELECT DISTINCT c.seat_id FROM booking.seat_claims c
+                 WHERE c.showtime_id = p_showtime_id AND c.during && tstzrange(p_now, NULL)
+                   AND (c.kind <> 'HOLD' OR c.hold_id IS DISTINCT FROM (SELECT id FROM own))),
+    reserved AS (SELECT a.seat_id FROM booking.channel_allocations a
+                  WHERE a.showtime_id = p_showtime_id AND a.released_at IS NULL
+                    AND (a.release_at IS NULL OR a.release_at > p_now) AND a.channel IS DISTINCT FROM p_channel),
     f AS (SELECT * FROM booking.focal_point((SELECT auditorium_id FROM st)))
     SELECT s.id, s.code, s.row_label, s.x, s.y, s.seat_type,
-           NOT s.is_active OR EXISTS (
-               SELECT 1 FROM booking.seat_claims c
-                WHERE c.showtime_id = p_showtime_id AND c.seat_id = s.id AND c.during && tstzrange(p_now, NULL)
-                  AND (c.kind <> 'HOLD' OR c.hold_id IS DISTINCT FROM (SELECT id FROM own))),
-           EXISTS (SELECT 1 FROM booking.prices p WHERE p.showtime_id = p_showtime_id AND p.seat_type = s.seat_type)
-           AND NOT EXISTS (SELECT 1 FROM booking.channel_allocations a
-                            WHERE a.showtime_id = p_showtime_id AND a.seat_id = s.id AND a.released_at IS NULL
-                              AND (a.release_at IS NULL OR a.release_at > p_now)
-                              AND a.channel IS DISTINCT FROM p_channel),
+           NOT s.is_active OR s.id = ANY (p_taken) OR cl.seat_id IS NOT NULL,
+           p.seat_type IS NOT NULL AND r.seat_id IS NULL,
            p_now < st.release_at AND EXISTS (SELECT 1 FROM booking.companion_seats l WHERE l.companion_seat_id = s.id),
            sqrt((s.x - f.focal_x) ^ 2 + (s.y - f.focal_y) ^ 2)
-      FROM booking.seats s, st, f
-     WHERE s.auditorium_id = st.auditorium_id
+      FROM st CROSS JOIN f
+      JOIN booking.seats s ON s.auditorium_id = st.auditorium_id
+      LEFT JOIN claimed cl ON cl.seat_id = s.id
+      LEFT JOIN reserved r ON r.seat_id = s.id
+      LEFT JOIN booking.prices p ON p.showtime_id = p_showtime_id AND p.seat_type = s.seat_type
 $$;
-COMMENT ON FUNCTION booking.best_available_seats(uuid, text, text, timestamptz) IS
-    'Seats of a showtime for a best-available buyer: occupied, on sale (price, channel), held back, distance to focal point.';
+COMMENT ON FUNCTION booking.best_available_seats(uuid, text, text, timestamptz, bigint[]) IS
+    'Seats of a showtime for a best-available buyer (p_taken: also count these as taken): occupied, on sale, held back, distance.';
 
 -- Blocks of n adjacent seats in one row (consecutive x: a gap is an aisle) that the buyer may take, best first:
--- blocks leaving no lone empty seat before the others, then by summed distance to the focal point.
+-- blocks leaving no lone empty seat before the others, then by score = summed distance to the focal point plus
+-- 2 (seat widths) for each side where the block leaves an odd gap of 3 or more empty seats. Pairs are the most
+-- common party and can never fill an odd gap without leaving a lone seat, so distance alone would riddle the
+-- rows with unsellable 3-seat holes (a centred pair in a 12-seat block leaves 5 | 5); the penalty keeps gaps
+-- even when a nearly-as-good block allows it.
 CREATE FUNCTION booking.best_available_blocks(p_showtime_id uuid, p_session_token text, p_quantity int,
-                                              p_types text[], p_channel text, p_now timestamptz)
+                                              p_types text[], p_channel text, p_now timestamptz,
+                                              p_taken bigint[] DEFAULT '{}')
 RETURNS TABLE (leaves_lone boolean, score double precision, seat_ids bigint[], seat_codes text[], row_label text)
 LANGUAGE sql STABLE AS $$
-    WITH s AS (SELECT * FROM booking.best_available_seats(p_showtime_id, p_session_token, p_channel, p_now)),
+    WITH s AS (SELECT * FROM booking.best_available_seats(p_showtime_id, p_session_token, p_channel, p_now, p_taken)),
+    -- runs of physically empty seats: a block's gaps are what it leaves of its run on either side
+    runs AS (
+        SELECT e.seat_id, min(e.x) OVER r AS run_start, max(e.x) OVER r AS run_end
+          FROM (SELECT s.*, s.x - row_number() OVER (PARTITION BY s.row_label ORDER BY s.x) AS g
+                  FROM s WHERE NOT s.occupied) e
+        WINDOW r AS (PARTITION BY e.row_label, e.g)),
     isl AS (
         SELECT s.*, s.x - row_number() OVER (PARTITION BY s.row_label ORDER BY s.x) AS g
           FROM s
@@ -380,74 +395,64 @@ LANGUAGE sql STABLE AS $$
            AND (CASE WHEN coalesce(cardinality(p_types), 0) = 0 THEN s.seat_type <> 'WHEELCHAIR'
                      ELSE s.seat_type::text = ANY (p_types) END)),
     win AS (
-        SELECT isl.row_label, isl.x AS x0, isl.y, count(*) OVER w AS n,
-               array_agg(isl.seat_id) OVER w AS ids, array_agg(isl.code) OVER w AS codes, sum(isl.distance) OVER w AS score
+        SELECT isl.seat_id AS first_id, isl.row_label, isl.x AS x0, isl.y, count(*) OVER w AS n,
+               array_agg(isl.seat_id) OVER w AS ids, array_agg(isl.code) OVER w AS codes, sum(isl.distance) OVER w AS dist
           FROM isl
         WINDOW w AS (PARTITION BY isl.row_label, isl.g ORDER BY isl.x ROWS BETWEEN CURRENT ROW AND p_quantity - 1 FOLLOWING))
     SELECT coalesce(l1.seat_id IS NOT NULL AND NOT l1.occupied AND l1.seat_type <> 'WHEELCHAIR'
                     AND coalesce(l2.occupied, true), false)
            OR coalesce(r1.seat_id IS NOT NULL AND NOT r1.occupied AND r1.seat_type <> 'WHEELCHAIR'
                     AND coalesce(r2.occupied, true), false) AS leaves_lone,
-           w.score, w.ids, w.codes, w.row_label
+           w.dist + 2 * ((gap.l >= 3 AND gap.l % 2 = 1)::int + (gap.r >= 3 AND gap.r % 2 = 1)::int) AS score,
+           w.ids, w.codes, w.row_label
       FROM win w
+      JOIN runs ru ON ru.seat_id = w.first_id
+      CROSS JOIN LATERAL (SELECT w.x0 - ru.run_start AS l, ru.run_end - (w.x0 + p_quantity - 1) AS r) gap
       LEFT JOIN s l1 ON l1.row_label = w.row_label AND l1.x = w.x0 - 1
       LEFT JOIN s l2 ON l2.row_label = w.row_label AND l2.x = w.x0 - 2
       LEFT JOIN s r1 ON r1.row_label = w.row_label AND r1.x = w.x0 + p_quantity
       LEFT JOIN s r2 ON r2.row_label = w.row_label AND r2.x = w.x0 + p_quantity + 1
      WHERE w.n = p_quantity
-     ORDER BY 1, w.score, w.y, w.x0
+     ORDER BY 1, 2, w.y, w.x0
 $$;
-COMMENT ON FUNCTION booking.best_available_blocks(uuid, text, int, text[], text, timestamptz) IS
-    'Candidate blocks of n adjacent free seats in one row, those leaving no lone seat first, then nearest the focal point.';
+COMMENT ON FUNCTION booking.best_available_blocks(uuid, text, int, text[], text, timestamptz, bigint[]) IS
+    'Candidate blocks of n adjacent free seats in one row: no lone seat first, then distance to the focal point (+ odd-gap penalty).';
 
--- The n nearest seats (not necessarily together), taking a seat only if it leaves no lone empty seat beside it.
+-- The n nearest seats when they cannot sit together: the party is split into the fewest groups, each the best
+-- block (largest first) that leaves no lone empty seat, given the groups already picked.
 CREATE FUNCTION booking.best_available_scattered(p_showtime_id uuid, p_session_token text, p_quantity int,
                                                  p_types text[], p_channel text, p_now timestamptz)
 RETURNS TABLE (score double precision, seat_ids bigint[], seat_codes text[], row_labels text[])
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    v_taken jsonb;     -- "row:x" -> taken true / empty seat false / empty wheelchair space "W"; updated as seats are picked
     v_ids bigint[] := '{}';
     v_codes text[] := '{}';
     v_rows text[] := '{}';
     v_score double precision := 0;
-    v_lone boolean;
-    v_n1 jsonb;
-    v_n2 jsonb;
-    d int;
-    r record;
+    v_left int := p_quantity;
+    v_k int;
+    b record;
 BEGIN
-    SELECT jsonb_object_agg(s.row_label || ':' || s.x, CASE WHEN s.occupied THEN 'true'::jsonb
-                                                            WHEN s.seat_type = 'WHEELCHAIR' THEN '"W"'::jsonb
-                                                            ELSE 'false'::jsonb END) INTO v_taken
-      FROM booking.best_available_seats(p_showtime_id, p_session_token, p_channel, p_now) s;
-    FOR r IN SELECT s.* FROM booking.best_available_seats(p_showtime_id, p_session_token, p_channel, p_now) s
-              WHERE NOT s.occupied AND s.on_sale AND NOT s.held_back
-                AND (CASE WHEN coalesce(cardinality(p_types), 0) = 0 THEN s.seat_type <> 'WHEELCHAIR'
-                          ELSE s.seat_type::text = ANY (p_types) END)
-              ORDER BY s.distance, s.y, s.x LOOP
-        v_lone := false;
-        FOREACH d IN ARRAY ARRAY[-1, 1] LOOP
-            v_n1 := v_taken -> (r.row_label || ':' || (r.x + d));
-            v_n2 := v_taken -> (r.row_label || ':' || (r.x + 2 * d));
-            IF v_n1 = 'false'::jsonb AND (v_n2 IS NULL OR v_n2 = 'true'::jsonb) THEN
-                v_lone := true;
-            END IF;
+    WHILE v_left > 0 LOOP
+        FOR v_k IN REVERSE v_left .. 1 LOOP
+            SELECT * INTO b FROM booking.best_available_blocks(p_showtime_id, p_session_token, v_k, p_types, p_channel,
+                                                              p_now, v_ids) x
+             WHERE NOT x.leaves_lone LIMIT 1;
+            EXIT WHEN b.seat_ids IS NOT NULL;
         END LOOP;
-        CONTINUE WHEN v_lone;
-        v_taken := jsonb_set(v_taken, ARRAY[r.row_label || ':' || r.x], 'true'::jsonb);
-        v_ids := v_ids || r.seat_id;
-        v_codes := v_codes || r.code;
-        v_rows := v_rows || r.row_label;
-        v_score := v_score + r.distance;
-        EXIT WHEN cardinality(v_ids) = p_quantity;
+        IF b.seat_ids IS NULL THEN
+            RETURN;  -- no way to seat the rest without a lone seat
+        END IF;
+        v_ids := v_ids || b.seat_ids;
+        v_codes := v_codes || b.seat_codes;
+        v_rows := v_rows || b.row_label;
+        v_score := v_score + b.score;
+        v_left := v_left - cardinality(b.seat_ids);
     END LOOP;
-    IF cardinality(v_ids) = p_quantity THEN
-        RETURN QUERY SELECT v_score, v_ids, v_codes, v_rows;
-    END IF;
+    RETURN QUERY SELECT v_score, v_ids, v_codes, v_rows;
 END $$;
 COMMENT ON FUNCTION booking.best_available_scattered(uuid, text, int, text[], text, timestamptz) IS
-    'Nearest n free seats to the focal point, skipping any seat that would leave a lone empty seat beside it.';
+    'Seats for a party that cannot sit together: fewest groups, each the best block leaving no lone empty seat.';
 
 -- Wheelchair spaces with n - 1 of their companion seats, nearest the focal point first.
 CREATE FUNCTION booking.best_available_accessible(p_showtime_id uuid, p_session_token text, p_quantity int,
@@ -513,7 +518,8 @@ DECLARE
     v_max     int := booking.setting('max_seats_per_hold')::int;
     v_ctx     record;
     v_cand    record;
-    v_wait    bigint[];
+    v_wait    bigint[];         -- seats and rows of the best candidate someone else is claiming
+    v_wait_rows text[];
     v_failed  text[] := '{}';   -- candidates a rule refused in this call: never retried
     v_found   boolean;
     v_round   int := 0;
@@ -547,12 +553,14 @@ BEGIN
         v_round := v_round + 1;
         v_found := false;
         v_wait := NULL;
-        -- a handful of candidates per round: after that the state has moved on and is worth reading again
+        v_wait_rows := NULL;
+        -- skip what others are claiming right now (a row is claimed by one buyer at a time), like SKIP LOCKED:
+        -- concurrent buyers spread over the rows instead of queueing for the single best block
         FOR v_cand IN
             SELECT c.* FROM booking.best_available_candidates(p_showtime_id, p_session_token, p_quantity, p_types,
                                                               p_together, p_accessible, p_channel, booking.clock()) c
              WHERE NOT (array_to_string(c.seat_codes, ',') = ANY (v_failed))
-             LIMIT 8
+             LIMIT 64
         LOOP
             v_found := true;
             BEGIN
@@ -565,7 +573,10 @@ BEGIN
                 RETURN;
             EXCEPTION
                 WHEN SQLSTATE 'MQ0B1' THEN
-                    v_wait := coalesce(v_wait, v_cand.seat_ids);
+                    IF v_wait IS NULL THEN
+                        v_wait := v_cand.seat_ids;
+                        v_wait_rows := v_cand.row_labels;
+                    END IF;
                 WHEN SQLSTATE 'MQ010' OR exclusion_violation OR deadlock_detected THEN
                     NULL;  -- another buyer won these seats: the next round no longer offers them
                 WHEN SQLSTATE 'MQ060' OR SQLSTATE 'MQ062' OR SQLSTATE 'MQ063' THEN
@@ -579,14 +590,16 @@ BEGIN
                                    'together', coalesce(p_together, true), 'accessible', coalesce(p_accessible, false)));
         END IF;
         IF v_round >= 200 THEN
-            -- a safety net against livelock, not a business rule; never seen with hundreds of concurrent buyers
+            -- a safety net against livelock, not a business rule (each round waits for a claimer, so it is far off)
             PERFORM booking.raise_error('BEST_AVAILABLE_NOT_FOUND', 'seats are changing hands too fast; try again',
                 jsonb_build_object('showtimeId', p_showtime_id, 'quantity', p_quantity, 'rounds', v_round));
         END IF;
         IF v_wait IS NOT NULL THEN
-            -- everything good was being claimed by others: wait for the best one's claimer to finish, then look again
+            -- nothing could be taken and the best candidate is being claimed: wait for that claimer to finish (its
+            -- seats, then its row: the order every claimer uses), let go at once, and look again
             BEGIN
                 PERFORM booking.lock_seats(p_showtime_id, v_wait);
+                PERFORM booking.lock_rows(p_showtime_id, v_wait_rows);
                 RAISE EXCEPTION USING ERRCODE = 'MQ0B1', MESSAGE = 'waited';
             EXCEPTION WHEN SQLSTATE 'MQ0B1' OR deadlock_detected THEN
                 NULL;
@@ -711,7 +724,8 @@ BEGIN
                 WHEN ev.claim_kind = 'BLOCK' THEN coalesce(
                     (SELECT a.actor FROM booking.audit_log a
                       WHERE a.at = ev.tx_at AND a.entity = 'showtime' AND a.entity_id = p_showtime_id::text
-                        AND a.action IN ('seats.block', 'seats.unblock') AND a.details -> 'seatIds' ? s.code
+                        AND a.action = CASE WHEN ev.to_status = 'BLOCKED' THEN 'seats.block' ELSE 'seats.unblock' END
+                        AND a.details -> 'seatIds' ? s.code
                       ORDER BY a.id LIMIT 1), 'operator')
                 WHEN ev.claim_kind = 'BOOKING' THEN
                     CASE WHEN ev.to_status = 'AVAILABLE' AND b.cancelled_by IS NOT NULL

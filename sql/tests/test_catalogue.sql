@@ -10,6 +10,8 @@ SET LOCAL marquee.max_seats_per_hold = '10';
 SET LOCAL marquee.payment_window_seconds = '600';
 SET LOCAL marquee.cancel_cutoff_minutes = '120';
 SET LOCAL marquee.reminder_minutes_before = '180';
+-- smart seating's no-lone-seat rule has its own tests; these hold arbitrary seats of a tiny auditorium
+SET LOCAL marquee.lone_seat_rule = 'off';
 CREATE TEMP TABLE fx (key text PRIMARY KEY, id uuid NOT NULL) ON COMMIT DROP;
 CREATE FUNCTION pg_temp.fx(p_key text) RETURNS uuid LANGUAGE sql STABLE AS $$ SELECT id FROM fx WHERE key = p_key $$;
 DO $fixture$

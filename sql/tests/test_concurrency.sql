@@ -6,6 +6,11 @@ BEGIN;
 SELECT plan(16);
 SELECT dblink_connect('core_b', format('host=127.0.0.1 port=%s dbname=%s user=%s', current_setting('port'), current_database(), current_user));
 SELECT dblink_connect('core_a2', format('host=127.0.0.1 port=%s dbname=%s user=%s', current_setting('port'), current_database(), current_user));
+-- If this file fails half-way, A2's open transaction must not block later tests (e.g. migrate) for long;
+-- nothing here may wait forever; smart seating's no-lone-seat rule (tested elsewhere) is off for these seats.
+SELECT dblink_exec(c, 'SET idle_in_transaction_session_timeout = ''10s''; SET statement_timeout = ''20s''; SET marquee.lone_seat_rule = ''off''')
+  FROM unnest(ARRAY['core_b', 'core_a2']) c;
+SET LOCAL marquee.lone_seat_rule = 'off';
 
 -- Committed fixture, created by session B: 4 seats, one showtime tomorrow (real clock: no marquee.now here).
 CREATE TEMP TABLE cfx ON COMMIT DROP AS SELECT * FROM dblink('core_b', $q$

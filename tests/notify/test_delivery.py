@@ -4,6 +4,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 from email.utils import parseaddr
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -37,7 +38,7 @@ def test_confirmation_arrives_with_content_qr_and_ics(stack, sink, db, movie_and
     assert parseaddr(str(msg["From"]))[1] == "tickets@marquee.test"
     assert msg["Subject"] == f"Your tickets for The Outbox Affair - booking {b['reference']}"
     assert msg["Message-ID"] == f"<confirmation.{b['id']}@marquee.test>"
-    local = b["starts_at"].astimezone(__import__("zoneinfo").ZoneInfo("America/New_York"))
+    local = b["starts_at"].astimezone(ZoneInfo("America/New_York"))
     local_text = f"{local:%A} {local.day} {local:%B %Y, %H:%M} (America/New_York)"
     text, html = body(msg, "plain"), body(msg, "html")
     for part in (text, html):

@@ -34,10 +34,13 @@ def hall(db_url) -> dict:
 
 
 def make_showtime(conn, hall) -> str:
-    """A new showtime in the RT Hall (STANDARD 10.00), on its own day in 2032 so tests never collide."""
+    """A new showtime in the RT Hall (STANDARD 10.00, no lone-seat rule), on its own day in 2032."""
     starts = datetime(2032, 1, 1, 19, tzinfo=timezone.utc) + timedelta(days=next(_days))
-    return str(conn.execute("SELECT booking.create_showtime(%s, %s, %s, '{\"STANDARD\": 10.00}')",
-                            (hall["movie"], hall["auditorium"], starts)).fetchone()[0])
+    showtime = str(conn.execute("SELECT booking.create_showtime(%s, %s, %s, '{\"STANDARD\": 10.00}')",
+                                (hall["movie"], hall["auditorium"], starts)).fetchone()[0])
+    # these tests are about publishing, not seating etiquette: single seats anywhere are fine here
+    conn.execute("SELECT booking.set_lone_seat_rule(%s, false)", (showtime,))
+    return showtime
 
 
 @pytest.fixture()

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from playwright.async_api import expect
 
-from .conftest import book_via_api
+from .conftest import IMG_DIR, book_via_api
 
 
 def _amount(text: str) -> Decimal:
@@ -20,6 +20,7 @@ async def test_full_booking_from_home_page_to_confirmation(web, new_page, db):
     # Choosing a date reloads the list for that local date (tomorrow: every showtime is still on sale).
     async with page.expect_navigation():
         await page.select_option("#date", index=1)
+    await page.screenshot(path=str(IMG_DIR / "home.png"))
     link = page.locator("a.time[aria-label*=' in Grand,']").first
     href = await link.get_attribute("href")
     showtime_id = href.rsplit("/", 1)[1]
@@ -67,6 +68,7 @@ async def test_full_booking_from_home_page_to_confirmation(web, new_page, db):
     assert await qr.evaluate("img => img.complete && img.naturalWidth > 0")
     await expect(page.locator(".facts")).to_contain_text("Row H seat 10")
     await expect(page.locator(".facts")).to_contain_text(f"${total}")
+    await page.screenshot(path=str(IMG_DIR / "confirmation.png"), full_page=True)
 
     row = db.execute("""SELECT b.status::text, b.final_amount, b.discount, pc.code, b.customer_email
                           FROM booking.bookings b LEFT JOIN booking.promo_codes pc ON pc.id = b.promo_code_id
@@ -96,6 +98,7 @@ async def test_find_and_cancel_a_booking_shows_the_refund(web, new_page, http, d
     await expect(page.locator("#refund-quote")).to_have_text(f"${Decimal(str(amount)):.2f}")
 
     await page.get_by_role("button", name="Cancel this booking").click()
+    await page.screenshot(path=str(IMG_DIR / "cancel.png"), full_page=True)
     await expect(page.locator("#cancel-result")).to_contain_text("Are you sure")
     await page.get_by_role("button", name="Yes, cancel my booking").click()
     await expect(page.locator("#cancel-result")).to_contain_text(f"A refund of ${Decimal(str(amount)):.2f} is on its way")

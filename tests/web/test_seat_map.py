@@ -122,6 +122,7 @@ async def test_keyboard_only_seat_selection(web, new_page, showtimes, db):
     await expect(focused).to_have_attribute("data-seat", "seat-b6")
     await page.keyboard.press(" ")  # Space again toggles it off
     await expect(seat(page, "seat-b6")).to_have_attribute("aria-pressed", "false")
+    await expect(page.locator("#chosen li")).to_have_count(1)  # the panel follows the server's answer
     token = await page.evaluate("localStorage.getItem('marquee.sessionToken')")
     assert [r[0] for r in db.execute("SELECT seat_id FROM booking.seat_map(%s, %s) WHERE status = 'SELECTED'",
                                      (showtime_id, token))] == ["seat-b7"]

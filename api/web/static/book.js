@@ -62,10 +62,10 @@
   // The map is the truth for which seats are mine; the panel follows it.
   function syncMine() {
     var ids = mine();
-    if (!ids.length && state.hold && !state.booking) {
-      var expired = new Date(state.hold.expiresAt).getTime() <= Date.now() + state.skewMs;
+    if (!ids.length && state.hold && !state.booking && !state.busy) {
+      // Our seats left the map without us releasing them: the hold ran out (the expiry event can beat our timer).
       saveHold(null);
-      if (expired) expiredMessage();
+      expiredMessage();
     }
     if (ids.length && !state.hold && !state.busy) {
       // Seats held in an earlier visit of this browser: pick the hold up again (same seats, same hold).
@@ -145,6 +145,9 @@
     refresh();
   }
 
+  // Picks made while a hold request is in flight are queued in `want` and sent next, so quick clicks are kept.
+  var want = null;
+
   function hold(ids) {
     state.busy = true;
     var req = ids.length
@@ -152,13 +155,24 @@
         .then(function (r) { noteClock(r.date); saveHold({ holdId: r.data.holdId, expiresAt: r.data.expiresAt }); })
       : M.api("DELETE", "/api/bookings/hold/" + state.hold.holdId, undefined, { "X-Session-Token": token })
         .then(function () { saveHold(null); });
-    return req.then(function () { M.show($("message"), ""); }, handleHoldError)
-      .then(function () { state.busy = false; return refresh(); });
+    return req.then(function () { M.show($("message"), ""); }, function (e) { want = null; handleHoldError(e); })
+      .then(function () {
+        state.busy = false;
+        if (want) return send();
+        return refresh();
+      });
+  }
+
+  function send() {
+    if (state.busy || !want) return;
+    var ids = want;
+    want = null;
+    if (!ids.length && !state.hold) { refresh(); return; }
+    hold(ids);
   }
 
   function onSeat(id, seat) {
     if (state.booking) { say("Your booking is waiting for payment; these seats can no longer be changed."); return; }
-    if (state.busy) return;
     var name = map.describe(id);
     if (seat.status === "LOCKED") {
       say(name + " is being held by another customer right now. It may come free in a few minutes — please choose another seat.", "warn");
@@ -172,8 +186,10 @@
       if (ids.length >= info.maxSeatsPerHold) { say("You can hold at most " + info.maxSeatsPerHold + " seats at a time."); return; }
       ids.push(id);
     }
-    if (!ids.length && !state.hold) { refresh(); return; }
-    hold(ids);
+    // Shown at once; the map refetched after the hold is the final word (a lost race repaints it).
+    map.setStatus([id], seat.status === "SELECTED" ? "AVAILABLE" : "SELECTED");
+    want = ids;
+    send();
   }
 
   // ---- countdown

@@ -30,6 +30,13 @@
     });
   }
 
+  function money(amount, currency) {
+    if (amount === null || amount === undefined) return "";
+    try {
+      return new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "USD" }).format(amount);
+    } catch (e) { return Number(amount).toFixed(2) + " " + currency; }
+  }
+
   function show(node, text, kind) {
     node.textContent = text || "";
     node.hidden = !text;
@@ -40,4 +47,5 @@
   window.Marquee.uuid = uuid;
   window.Marquee.api = api;
   window.Marquee.show = show;
+  window.Marquee.money = money;
 })();

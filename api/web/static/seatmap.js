@@ -21,12 +21,7 @@
   var TYPE_ORDER = ["STANDARD", "PREMIUM", "VIP", "WHEELCHAIR"];
   var STATUS_ORDER = ["AVAILABLE", "SELECTED", "LOCKED", "BOOKED", "BLOCKED"];
 
-  function money(amount, currency) {
-    if (amount === null || amount === undefined) return "";
-    try {
-      return new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "USD" }).format(amount);
-    } catch (e) { return Number(amount).toFixed(2) + " " + currency; }
-  }
+  var money = function (a, c) { return window.Marquee.money(a, c); };
 
   function seatName(seat, row) {
     var t = TYPE[seat.type] || { label: String(seat.type).toLowerCase() };
@@ -95,15 +90,18 @@
     b.className = "seat status-" + s.status.toLowerCase() + " type-" + String(s.type).toLowerCase();
     b.setAttribute("aria-label", seatName(s, e.row) +
       (s.price !== null && s.price !== undefined && s.status === "AVAILABLE" ? ", " + money(s.price, this.options.currency) : ""));
-    b.setAttribute("aria-pressed", s.status === "SELECTED" ? "true" : "false");
+    var picked = this.options.picked && this.options.picked.has(id); // operator's pick on the admin page
+    b.setAttribute("aria-pressed", s.status === "SELECTED" || picked ? "true" : "false");
+    if (picked) b.classList.add("picked");
     // Sold and blocked seats stay focusable (so the map can be explored) but announce they cannot be chosen.
-    if (s.status === "BOOKED" || s.status === "BLOCKED") b.setAttribute("aria-disabled", "true");
+    if ((s.status === "BOOKED" || s.status === "BLOCKED") && !this.options.picked) b.setAttribute("aria-disabled", "true");
     else b.removeAttribute("aria-disabled");
     b.title = seatName(s, e.row);
     var mark = (STATUS[s.status] || {}).mark || (TYPE[s.type] || {}).mark || "";
     b.textContent = mark;
   };
 
+  SeatMap.prototype.repaint = function (id) { if (this.seats[id]) this._paint(id); };
   SeatMap.prototype.seat = function (id) { return this.seats[id] ? this.seats[id].seat : null; };
   SeatMap.prototype.describe = function (id) {
     var e = this.seats[id];
@@ -175,6 +173,5 @@
 
   window.Marquee = window.Marquee || {};
   window.Marquee.SeatMap = SeatMap;
-  window.Marquee.money = money;
   window.Marquee.el = el;
 })();

@@ -1,0 +1,74 @@
+"""Admin reports over HTTP, against the real API process and database: charts page and CSV export."""
+
+import csv
+import io
+
+import httpx
+import psycopg
+import pytest
+
+ADMIN = {"Authorization": "Bearer test-admin-token"}
+
+
+@pytest.fixture(scope="module")
+def sold(demo_data):
+    """One paid booking at a demo showtime, with reports refreshed; returns (cinema id, booking reference)."""
+    with psycopg.connect(demo_data, autocommit=True) as conn:
+        conn.execute("SET marquee.publish_seat_changes = 'off'")
+        showtime, cinema = conn.execute(
+            """SELECT st.id, a.cinema_id FROM booking.showtimes st JOIN booking.auditoriums a ON a.id = st.auditorium_id
+                WHERE st.starts_at > now() + interval '1 day' ORDER BY st.starts_at LIMIT 1""").fetchone()
+        hold = conn.execute("SELECT hold_id FROM booking.hold(%s, '{seat-d7,seat-d8}', 'rep-http')", (showtime,)).fetchone()[0]
+        booking, ref = conn.execute(
+            "SELECT booking_id, booking_reference FROM booking.confirm(%s, 'rep.http@example.com', '=cmd|calc', NULL, 'CARD', 'rep-http')",
+            (hold,)).fetchone()
+        conn.execute("SELECT booking.attach_payment_intent(%s, 'pi_rep_http')", (booking,))
+        conn.execute("SELECT booking.record_payment('pi_rep_http', 'succeeded')")
+        conn.execute("SELECT booking.cancel(%s, '=HYPERLINK(\"http://evil\")', 0, 'customer')", (booking,))
+        conn.execute("SELECT booking.refresh_reports()")
+    return cinema, ref
+
+
+@pytest.fixture()
+def http(api_server):
+    with httpx.Client(base_url=api_server, timeout=30) as c:
+        yield c
+
+
+def test_reports_need_the_operator_token(http, sold):
+    assert http.get("/admin/reports").status_code == 401
+    r = http.get("/api/admin/reports/daily_bookings.csv")
+    assert r.status_code == 401 and r.json()["error"]["code"] == "UNAUTHORIZED"
+
+
+def test_page_draws_inline_svg_charts(http, sold):
+    cinema, _ = sold
+    r = http.get("/admin/reports", params={"cinemaId": str(cinema)}, headers=ADMIN)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    page = r.text
+    assert page.count("<svg") == 2 and "Revenue per day" in page and "Occupancy per showtime" in page
+    assert "<script" not in page and "cdn" not in page.lower()  # nothing loaded from elsewhere
+    assert "daily_bookings.csv" in page and "rep.http@example.com" not in page
+
+
+def test_csv_export_exact_money_and_no_formula_injection(http, sold):
+    cinema, _ = sold
+    r = http.get("/api/admin/reports/daily_bookings.csv", params={"cinemaId": str(cinema)}, headers=ADMIN)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert rows and set(rows[0]) >= {"date", "total_bookings", "total_revenue", "net_revenue"}
+    today = [row for row in rows if row["total_bookings"] != "0"][-1]
+    assert today["total_revenue"].endswith(".00") and today["cancelled_bookings"] == "1"
+    cancellations = http.get("/api/admin/reports/cancellations.csv", params={"cinemaId": str(cinema)}, headers=ADMIN).text
+    assert "'=hyperlink" in cancellations and "\n=" not in cancellations and ",=" not in cancellations
+
+
+def test_csv_errors_are_clean_4xx(http, sold):
+    r = http.get("/api/admin/reports/bookings.csv", headers=ADMIN)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "REPORT_NOT_FOUND"
+    r = http.get("/api/admin/reports/daily_bookings.json", headers=ADMIN)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "REPORT_NOT_FOUND"
+    r = http.get("/api/admin/reports/daily_bookings.csv", params={"from": "2030-13-01"}, headers=ADMIN)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "VALIDATION_ERROR"
+    r = http.get("/api/admin/reports/daily_bookings.csv", params={"from": "2030-02-01", "to": "2030-01-01"}, headers=ADMIN)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "VALIDATION_ERROR"
