@@ -120,7 +120,10 @@ class BookingController(Controller):
         async def work(key: str | None) -> Response:
             params = {"booking_id": data.booking_id, "payment_intent_id": data.payment_intent_id}
             async with pool.connection() as conn:
-                await (await conn.execute(Q.payable_booking, params)).fetchone()
+                payable = await (await conn.execute(Q.payable_booking, params)).fetchone()
+            if payable[3]:  # already CONFIRMED with this intent: answer as the first success did, charge nothing
+                return MarqueeResponse(PaymentResponse(success=True, booking_reference=payable[0], status="CONFIRMED"),
+                                       status_code=200)
             try:
                 outcome = await _gateway().confirm_intent(
                     data.payment_intent_id, payment_method_token=data.payment_method.token,

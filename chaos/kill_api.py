@@ -92,7 +92,7 @@ async def _buy(client: httpx.AsyncClient, showtime: str, buyer: Buyer, deadline:
 
 async def _killer(api: ApiServer, kills: int, url: str, state: dict) -> None:
     for _ in range(kills):
-        await asyncio.sleep(random.uniform(0.4, 1.2))
+        await asyncio.sleep(random.uniform(0.2, 0.6))
         api.kill9()
         with psycopg.connect(url, autocommit=True) as conn:
             state["last_kill_db_time"] = conn.execute("SELECT clock_timestamp()").fetchone()[0]

@@ -56,6 +56,9 @@ async def run_once(conn_or_pool, limit: int = 200) -> dict:
     for (refund_id,) in refunds:
         status = await execute_refund(conn_or_pool, refund_id)
         summary["refunds"][status] = summary["refunds"].get(status, 0) + 1
+
+    async with transaction(conn_or_pool) as conn:
+        summary["holdClaimsPurged"] = (await (await conn.execute(PQ.purge_expired_holds)).fetchone())[0]
     return summary
 
 

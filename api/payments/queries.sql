@@ -33,3 +33,7 @@ SELECT refund_id FROM booking.pending_refunds(%(limit)s);
 SELECT booking_id, booking_reference, status, payment_status, problem, amount, paid, refunded, refund_pending,
        currency, payment_intent_id, event_id
   FROM booking.payment_discrepancies ORDER BY booking_reference NULLS LAST, problem;
+
+-- name: purge_expired_holds
+-- Housekeeping: ended hold claims keep the exclusion index large and slow; correctness never depends on this.
+SELECT booking.purge_expired_holds('10 minutes');

@@ -19,7 +19,7 @@ SELECT booking_id, booking_reference, status, amount, currency, payment_deadline
 SELECT booking.attach_payment_intent(%(booking_id)s, %(payment_intent_id)s);
 
 -- name: payable_booking
-SELECT booking_reference, amount, currency FROM booking.payable_booking(%(booking_id)s, %(payment_intent_id)s);
+SELECT booking_reference, amount, currency, already_paid FROM booking.payable_booking(%(booking_id)s, %(payment_intent_id)s);
 
 -- name: record_payment
 SELECT booking_id, booking_reference, status, payment_status, refund_id, refund_amount

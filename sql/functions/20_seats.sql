@@ -111,6 +111,9 @@ DECLARE
     v_dropped text[];
     v_unpriced text[];
 BEGIN
+    -- A hold lives five minutes; losing the last moment of holds in a crash only puts seats back on sale.
+    -- Not waiting for the WAL flush matters here: NOTIFY serialises commits server-wide (docs/benchmarks.md).
+    PERFORM set_config('synchronous_commit', 'off', true);
     IF coalesce(length(p_session_token), 0) NOT BETWEEN 1 AND 200 THEN
         PERFORM booking.raise_error('VALIDATION_ERROR', 'sessionToken is required (1-200 characters)',
             jsonb_build_object('field', 'sessionToken'));
@@ -234,6 +237,7 @@ DECLARE
     v_now timestamptz := booking.clock();
     v_live text[];
 BEGIN
+    PERFORM set_config('synchronous_commit', 'off', true);  -- as in hold: a lost release only frees seats later
     IF p_session_token IS NULL THEN
         PERFORM booking.raise_error('HOLD_NOT_YOURS', 'the session token is required to release a hold',
             jsonb_build_object('holdId', p_hold_id));

@@ -78,7 +78,7 @@ COMMENT ON FUNCTION booking.purge_idempotency_keys() IS 'Deletes expired idempot
 -- The booking a payment is about to be taken for: it must exist, carry this payment intent and still wait
 -- for payment within its window. Checked before calling the provider so nobody is charged for nothing.
 CREATE FUNCTION booking.payable_booking(p_booking_id uuid, p_payment_intent_id text)
-RETURNS TABLE (booking_reference text, amount numeric(10,2), currency char(3))
+RETURNS TABLE (booking_reference text, amount numeric(10,2), currency char(3), already_paid boolean)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE v booking.bookings;
 BEGIN
@@ -95,12 +95,17 @@ BEGIN
         PERFORM booking.raise_error('PAYMENT_WINDOW_EXPIRED', 'the payment window ended; the seats were released',
             jsonb_build_object('bookingReference', v.reference, 'paymentDeadline', v.payment_deadline));
     END IF;
+    -- paid already with this intent (a double submit, or the webhook came first): nothing to charge again
+    IF v.status = 'CONFIRMED' THEN
+        RETURN QUERY SELECT v.reference, v.final_amount, v.currency, true;
+        RETURN;
+    END IF;
     IF v.status <> 'PENDING_PAYMENT' THEN
         PERFORM booking.raise_error('BOOKING_NOT_PAYABLE', format('booking %s is %s', v.reference, v.status),
             jsonb_build_object('bookingReference', v.reference, 'status', v.status));
     END IF;
-    RETURN QUERY SELECT v.reference, v.final_amount, v.currency;
+    RETURN QUERY SELECT v.reference, v.final_amount, v.currency, false;
 END $$;
 COMMENT ON FUNCTION booking.payable_booking(uuid, text) IS
-    'Checks a booking can be paid with this intent now; raises BOOKING_NOT_FOUND, PAYMENT_MISMATCH, '
+    'Checks a booking can be paid with this intent now (already_paid when it is CONFIRMED with it); raises BOOKING_NOT_FOUND, PAYMENT_MISMATCH, '
     'PAYMENT_WINDOW_EXPIRED, BOOKING_NOT_PAYABLE.';

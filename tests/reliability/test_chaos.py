@@ -7,11 +7,11 @@ from chaos import kill_api, outages
 
 async def test_kill9_api_under_confirm_and_payment_load(db_url, stripe_env, tmp_path):
     # --fast-forward: keys cut off by the crash are aged past the 60 s in-flight window instead of waiting it out
-    result = await kill_api.run(db_url, stripe_env, buyers=30, kills=2, concurrency=12, fast_forward=True,
+    result = await kill_api.run(db_url, stripe_env, buyers=60, kills=2, concurrency=12, fast_forward=True,
                                 timeout=100, log_dir=tmp_path)
     print(f"\n[kill -9] {result}")
     assert result["passed"], result["problems"]
-    assert result["confirmed"] == 30 and result["seats_sold"] == 60
+    assert result["confirmed"] == 60 and result["seats_sold"] == 120
     assert result["client_retries"] > 0, "the kills never hit a request: the scenario proved nothing"
 
 
