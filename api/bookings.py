@@ -17,6 +17,7 @@ from .models import (CancelRequest, CancelResponse, ConfirmRequest, ConfirmRespo
                      ReleaseResponse, to)
 from .queries import Q
 from .ratelimit import rate_limit_guard
+from .smart import hold_query as smart_hold_query
 from .responses import MarqueeResponse, encode
 
 log = logging.getLogger("marquee.api")
@@ -57,10 +58,10 @@ class BookingController(Controller):
 
     @post("/bookings/hold", guards=[rate_limit_guard], status_code=201, summary="Hold seats for a session")
     async def hold(self, data: HoldRequest, pool: AsyncConnectionPool) -> HoldResponse:
+        query, params = smart_hold_query(data) or (Q.hold, {
+            "showtime_id": data.showtime_id, "seat_ids": data.seat_ids, "session_token": data.session_token})
         async with pool.connection() as conn:
-            row = await (await conn.execute(Q.hold, {
-                "showtime_id": data.showtime_id, "seat_ids": data.seat_ids, "session_token": data.session_token,
-            })).fetchone()
+            row = await (await conn.execute(query, params)).fetchone()
         hold_id, expires_at, total, currency, seats = row
         return HoldResponse(hold_id=hold_id, expires_at=expires_at, seats=to(list[HeldSeat], seats),
                             total_amount=total, currency=currency)

@@ -74,10 +74,20 @@ class SeatMap(Camel):
 
 
 # ---------------------------------------------------------------- booking flow
+class BestAvailable(Camel):
+    """Smart seating (docs/smart-seating.md): the best n seats instead of a list of seat ids."""
+    quantity: Annotated[int, Meta(ge=1, le=100)]
+    types: Annotated[list[Annotated[str, Meta(max_length=20)]], Meta(max_length=4)] | None = None
+    together: bool = True
+    accessible: bool = False
+
+
 class HoldRequest(Camel):
     showtime_id: UUID
-    seat_ids: Annotated[list[SeatId], Meta(min_length=1, max_length=100)]
     session_token: ShortText
+    seat_ids: Annotated[list[SeatId], Meta(min_length=1, max_length=100)] | None = None
+    best_available: BestAvailable | None = None  # instead of seatIds (api/smart.py)
+    channel: Annotated[str, Meta(min_length=1, max_length=60)] | None = None  # sales channel of the hold
 
 
 class HeldSeat(Camel):

@@ -34,3 +34,7 @@ ROUTES.append(OutboxAdminController)
 from .controllers.reports import ReportsController  # noqa: E402  (reports engineer: admin charts and CSV)
 
 ROUTES.append(ReportsController)
+
+from .controllers.smart_admin import SeatFeaturesController, SmartSeatingAdminController  # noqa: E402 - issue 10
+
+ROUTES.extend([SeatFeaturesController, SmartSeatingAdminController])

@@ -5,9 +5,9 @@
   * a retry with the same Idempotency-Key gets the original answer (same status, same body).
 
 Each buyer has its own two seats, so any buyer that does not end up CONFIRMED is a lost sale, never a lost race.
-A request cut off by the crash leaves its Idempotency-Key "in progress" until booking.idempotency_begin's in-flight
-window (60 s) passes; --fast-forward ages those keys (only keys claimed before the last kill, whose process is
-certainly dead) instead of waiting, so the pytest version stays fast.
+A request cut off by the crash leaves its Idempotency-Key claimed by a database session that died with the process:
+booking.idempotency_begin lets a retry take such a key over at once. (--fast-forward, which ages those keys past the
+60 s in-flight window, is kept only to compare with the old behaviour.)
 
     .venv/bin/python -m chaos.kill_api --buyers 150 --kills 4
 """

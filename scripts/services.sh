@@ -28,6 +28,12 @@ if ! pg_lsclusters -h | awk '{print $4}' | grep -q online; then
 fi
 for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
 pg_isready -h 127.0.0.1
+# The test suite runs API servers, workers and 50+-connection races side by side: 100 connections is too few.
+if [ "$(psql -h 127.0.0.1 -U postgres -AtqX -c 'SHOW max_connections')" -lt 300 ]; then
+  psql -h 127.0.0.1 -U postgres -qX -c "ALTER SYSTEM SET max_connections = 300"
+  pg_ctlcluster --skip-systemctl-redirect "$ver" main restart
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+fi
 
 if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
   mkdir -p /var/lib/redis /var/log/redis

@@ -17,6 +17,8 @@ import httpx
 import psycopg
 import pytest
 
+from tests.fakes.fixtures import fake_stripe, stripe_env  # noqa: F401 - one fake Stripe for the session
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SQL = ROOT / "sql" / "demo" / "demo.sql"
 
@@ -92,11 +94,21 @@ def start_api(db_url, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def api_process(start_api, api_env) -> ApiProcess:
-    return start_api(api_env)
+def _api_servers() -> dict:
+    return {}
 
 
-@pytest.fixture(scope="session")
+# One server per distinct `api_env`: a package's override (e.g. the fake Stripe of tests/payments) must reach the
+# server its tests talk to, whatever package ran first; packages with the same environment share one server.
+@pytest.fixture(scope="module")
+def api_process(start_api, api_env, _api_servers) -> ApiProcess:
+    key = tuple(sorted(api_env.items()))
+    if key not in _api_servers:
+        _api_servers[key] = start_api(api_env)
+    return _api_servers[key]
+
+
+@pytest.fixture(scope="module")
 def api_server(api_process) -> Iterator[str]:
     """Base URL of the running API (rate limit effectively off; ADMIN_TOKEN=test-admin-token)."""
     yield api_process.url

@@ -82,6 +82,17 @@ BEGIN
         END LOOP;
     END LOOP;
 
+    -- Companion seats for the Studio 2 wheelchair spaces (held back for wheelchair buyers until shortly before the show)
+    SELECT a.id INTO v_aud FROM booking.auditoriums a JOIN booking.cinemas c ON c.id = a.cinema_id
+     WHERE c.name = 'Marquee Downtown' AND a.name = 'Studio 2';
+    IF NOT EXISTS (SELECT 1 FROM booking.companion_seats cs JOIN booking.seats s ON s.id = cs.wheelchair_seat_id
+                    WHERE s.auditorium_id = v_aud) THEN
+        PERFORM booking.link_companion_seats(v_aud, 'seat-h1', ARRAY['seat-g1'], 'demo');
+        PERFORM booking.link_companion_seats(v_aud, 'seat-h2', ARRAY['seat-h3'], 'demo');
+        PERFORM booking.link_companion_seats(v_aud, 'seat-h11', ARRAY['seat-h10'], 'demo');
+        PERFORM booking.link_companion_seats(v_aud, 'seat-h12', ARRAY['seat-g12'], 'demo');
+    END IF;
+
     -- Promo codes
     IF NOT EXISTS (SELECT 1 FROM booking.promo_codes WHERE code = 'SAVE20') THEN
         PERFORM booking.create_promo_code('SAVE20', 'PERCENT', 20);

@@ -22,14 +22,18 @@ BEGIN
         PERFORM booking.raise_error('VALIDATION_ERROR', 'Idempotency-Key must be 1-255 characters',
             jsonb_build_object('field', 'Idempotency-Key'));
     END IF;
-    INSERT INTO booking.idempotency_keys AS k (endpoint, key, request_hash, created_at, expires_at)
-    VALUES (p_endpoint, p_key, p_request_hash, v_now, v_now + p_ttl)
+    INSERT INTO booking.idempotency_keys AS k (endpoint, key, request_hash, created_at, expires_at, owner_pid)
+    VALUES (p_endpoint, p_key, p_request_hash, v_now, v_now + p_ttl, pg_backend_pid())
     ON CONFLICT (endpoint, key) DO UPDATE
-        -- an expired or abandoned (crashed) claim is taken over by this request
+        -- an expired or abandoned claim is taken over by this request: abandoned = no answer yet and either
+        -- older than the in-flight window or claimed by a database session that no longer exists (the API
+        -- process holding it died; its pooled connections died with it)
         SET request_hash = EXCLUDED.request_hash, status_code = NULL, response = NULL,
-            created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+            created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at, owner_pid = EXCLUDED.owner_pid
         WHERE k.expires_at <= v_now
            OR (k.response IS NULL AND k.created_at < v_now - make_interval(secs => p_in_flight_seconds))
+           OR (k.response IS NULL AND k.owner_pid IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = k.owner_pid))
     RETURNING k.* INTO v;
     IF v.endpoint IS NOT NULL THEN
         RETURN QUERY SELECT 'NEW'::text, NULL::int, NULL::jsonb;

@@ -82,12 +82,12 @@ def test_in_flight_duplicate_is_409(client, showtime, db_url, db):
     hold_id = _hold(client, showtime, "seat-h3", "flight")
     body = {"holdId": hold_id, "userDetails": {"email": "f@example.com", "name": "F"}}
     raw = json.dumps(body).encode()
-    # the first request is "still running": its claim exists without an answer
+    # the first request is "still running": its claim exists without an answer, its session alive
     with psycopg.connect(db_url, autocommit=True) as conn:
         state = conn.execute("SELECT state FROM booking.idempotency_begin('bookings.confirm', 'flight-1', %s)",
                              (request_hash("/api/bookings/confirm", raw),)).fetchone()[0]
-    assert state == "NEW"
-    r = client.post("/api/bookings/confirm", content=raw, headers={"Idempotency-Key": "flight-1",
-                                                                    "Content-Type": "application/json"})
+        assert state == "NEW"
+        r = client.post("/api/bookings/confirm", content=raw, headers={"Idempotency-Key": "flight-1",
+                                                                        "Content-Type": "application/json"})
     assert r.status_code == 409 and r.json()["error"]["code"] == "IDEMPOTENCY_IN_PROGRESS"
     assert db.execute("SELECT count(*) FROM booking.bookings WHERE hold_id = %s", (hold_id,)).fetchone()[0] == 0

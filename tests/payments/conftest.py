@@ -7,7 +7,6 @@ import httpx
 import psycopg
 import pytest
 
-from tests.fakes.fixtures import fake_stripe, stripe_env  # noqa: F401 - fixtures
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ and the streaming-replica path. Real Postgres (private clusters where the server
 import psycopg
 import pytest
 
-from tests.fakes.fixtures import fake_stripe, stripe_env  # noqa: F401 - fixtures
 
 
 @pytest.fixture(scope="session")

@@ -82,10 +82,10 @@ ADMIN = {"Authorization": "Bearer test-admin-token", "X-Operator": "ops-carla"}
 
 
 def test_operator_endpoints_and_history(api, hall, db_url):
-    r = api.post(f"/api/admin/showtimes/{hall}/channels", json={"channel": "partner", "seatIds": ["seat-a3", "seat-a4"]})
+    allocation = {"channel": "partner", "seatIds": ["seat-a3", "seat-a4"]}
+    r = api.post(f"/api/admin/showtimes/{hall}/channels", json=allocation)
     assert r.status_code == 401, "operator endpoints need the bearer token"
-    r = api.post(f"/api/admin/showtimes/{hall}/channels", headers=ADMIN,
-                 json={"channel": "partner", "seatIds": ["seat-a3", "seat-a4"]})
+    r = api.post(f"/api/admin/showtimes/{hall}/channels", headers=ADMIN, json=allocation)
     assert r.status_code == 200 and r.json() == {"channel": "partner", "allocated": 2}, r.text
     features = {f["id"]: f for f in api.get(f"/api/showtimes/{hall}/seat-features").json()}
     assert features["seat-a3"]["channel"] == "partner" and features["seat-a3"]["reservedForOtherChannel"] is True

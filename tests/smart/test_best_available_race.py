@@ -33,7 +33,8 @@ def showtime(db_url):
     with psycopg.connect(db_url, autocommit=True) as conn:
         cinema = conn.execute("SELECT booking.create_cinema(%s, 'Race', 'Europe/London', 'GBP')",
                               (f"Smart race {tag}",)).fetchone()[0]
-        aud = conn.execute("SELECT booking.create_auditorium(%s, 'Race hall', %s)", (cinema, Jsonb(_layout()))).fetchone()[0]
+        aud = conn.execute("SELECT booking.create_auditorium(%s, 'Race hall', %s)",
+                           (cinema, Jsonb(_layout()))).fetchone()[0]
         movie = conn.execute("SELECT booking.create_movie(%s, 100)", (f"Smart race {tag}",)).fetchone()[0]
         st = conn.execute("SELECT booking.create_showtime(%s, %s, date_trunc('hour', now()) + interval '2 days',"
                           " '{\"STANDARD\": 11.50}')", (movie, aud)).fetchone()[0]

@@ -10,7 +10,6 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import async_playwright
 
-from tests.fakes.fixtures import fake_stripe, stripe_env  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 IMG_DIR = ROOT / "docs" / "img"
@@ -25,7 +24,7 @@ def api_env(stripe_env):  # overrides tests/conftest.py: the API pays through th
     return dict(stripe_env)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def web(api_server, demo_data) -> str:
     """Base URL of the app serving the pages (and the API) over the demo data."""
     return api_server

@@ -15,7 +15,9 @@ def _amount(text: str) -> Decimal:
 
 async def test_full_booking_from_home_page_to_confirmation(web, new_page, db):
     page = await new_page()
-    await page.goto(web + "/")
+    # other test packages add cinemas of their own: pick the demo's Downtown (it has the 300-seat Grand)
+    downtown = db.execute("SELECT id FROM booking.cinemas WHERE name = 'Marquee Downtown'").fetchone()[0]
+    await page.goto(web + f"/?cinema={downtown}")
     await expect(page.get_by_role("heading", name="What's on")).to_be_visible()
     # Choosing a date reloads the list for that local date (tomorrow: every showtime is still on sale).
     async with page.expect_navigation():
