@@ -10,6 +10,7 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from api.config import ROOT
 from api.migrate import migrate
 
 BASE_URL = os.environ.get("TEST_DATABASE_SERVER", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -38,6 +39,7 @@ def db_url() -> str:
         # The no-lone-empty-seat rule (on in production) would refuse the single seats most tests pick freely;
         # smart-seating tests turn it on per showtime (booking.set_lone_seat_rule) or with SET marquee.lone_seat_rule.
         conn.execute("UPDATE booking.settings SET value = 'off' WHERE key = 'lone_seat_rule'")
+        conn.execute((ROOT / "sql" / "tests" / "fixtures.sql").read_text())  # the shared pgTAP fixture
     return url
 
 

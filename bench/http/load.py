@@ -1,4 +1,5 @@
-"""HTTP load for POST /api/bookings/hold vs GET /api/bench/select1 (SELECT 1 through the same pool), same run.
+"""HTTP load for POST /api/bookings/hold and GET /api/showtimes/{id}/seats (300 seats, warm) vs
+GET /api/bench/select1 (SELECT 1 through the same pool and server), same run.
 
     python bench/http/load.py --url http://127.0.0.1:8000 [--seconds 10] [--concurrency 16]
 
@@ -69,12 +70,17 @@ async def main() -> None:
                                                    "sessionToken": f"bench-{w}"})
 
         holds = await phase(c, "POST /api/bookings/hold", hold, args.seconds, args.concurrency)
+        seats_path = f"/api/showtimes/{showtime}/seats"
+        await c.get(seats_path)  # warm: plans cached, connections open
+        seat_map = await phase(c, "GET /api/showtimes/{id}/seats (300 seats)", lambda w, i: ("GET", seats_path, None),
+                               args.seconds, args.concurrency)
     print(f"concurrency {args.concurrency}, {args.seconds:g}s per endpoint, {args.url}\n")
     print("| endpoint | requests | req/s | p50 ms | p99 ms | non-2xx |")
     print("|---|---:|---:|---:|---:|---:|")
-    for p in (select1, holds):
+    for p in (select1, holds, seat_map):
         print(f"| {p['name']} | {p['n']} | {p['rps']:.0f} | {p['p50']:.1f} | {p['p99']:.1f} | {p['errors']} |")
     print(f"\nhold / select1 throughput ratio: {holds['rps'] / select1['rps']:.2f}")
+    print(f"seat map / select1 throughput ratio: {seat_map['rps'] / select1['rps']:.2f}")
 
 
 async def create_showtime(c: httpx.AsyncClient, admin: dict) -> str:

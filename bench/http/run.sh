@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP benchmark of the hold endpoint against SELECT 1 through the same pool (docs/bench-api.md).
+# HTTP benchmark of hold and the seat map against SELECT 1 through the same pool and server (docs/benchmarks.md).
 # Uses its own database (BENCH_DB, default marquee_bench_api) and a free port; rate limit off for the run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -7,11 +7,16 @@ PY=.venv/bin/python
 DB=${BENCH_DB:-marquee_bench_api}
 export DATABASE_URL=postgresql://postgres@127.0.0.1:5432/$DB
 $PY -m api.migrate --demo >/dev/null
-PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-PORT=$PORT RATE_LIMIT_PER_MINUTE=0 WEB_CONCURRENCY=${WEB_CONCURRENCY:-1} LOG_LEVEL=warning \
-  $PY -m api.serve >/tmp/marquee-bench-api.log 2>&1 &
-API=$!
-trap 'kill $API 2>/dev/null; wait $API 2>/dev/null' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.1; done
-$PY bench/http/load.py --url "http://127.0.0.1:$PORT" --seconds "${SECONDS_PER_ENDPOINT:-10}" \
-  --concurrency "${CONCURRENCY:-16}"
+# SERVERS="uvicorn granian" compares ASGI servers, each measured against its own SELECT 1 in the same run.
+for server in ${SERVERS:-uvicorn}; do
+  PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  PORT=$PORT ASGI_SERVER=$server RATE_LIMIT_PER_MINUTE=0 WEB_CONCURRENCY=${WEB_CONCURRENCY:-1} LOG_LEVEL=warning \
+    $PY -m api.serve >/tmp/marquee-bench-api-$server.log 2>&1 &
+  API=$!
+  trap 'kill $API 2>/dev/null; wait $API 2>/dev/null' EXIT
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.1; done
+  echo "== $server, WEB_CONCURRENCY=${WEB_CONCURRENCY:-1}"
+  $PY bench/http/load.py --url "http://127.0.0.1:$PORT" --seconds "${SECONDS_PER_ENDPOINT:-10}" \
+    --concurrency "${CONCURRENCY:-16}"
+  kill $API 2>/dev/null; wait $API 2>/dev/null || true
+done

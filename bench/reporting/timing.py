@@ -1,7 +1,7 @@
 """Time each reporting view's typical query (one month, one cinema) on the generated history. Not a test.
 
     .venv/bin/python -m bench.reporting.generate          # once: 1,000,000 bookings
-    .venv/bin/python -m bench.reporting.timing            # prints a markdown table (docs/bench-reporting.md)
+    .venv/bin/python -m bench.reporting.timing            # prints a markdown table (docs/benchmarks.md)
 
 Queries run as bi_reader (what a BI tool would be), each REPEAT times after one warm-up; the table shows the
 median and the slowest run. For comparison it also times the seed's daily report computed straight from the

@@ -3,7 +3,7 @@
 Every buyer must get two adjacent seats (a loser of a race retries on the next best block inside the call, so
 nobody sees a 409 while pairs remain), no seat may be sold twice, and since everyone came in pairs with the
 no-lone-seat rule on, no single empty seat may be left between taken seats, aisles and row ends.
-Throughput is printed (run with -s) and recorded in docs/bench-smart.md.
+Throughput is printed (run with -s) and recorded in docs/benchmarks.md.
 """
 
 import statistics

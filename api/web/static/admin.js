@@ -22,12 +22,15 @@
   $("token-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     sessionStorage.setItem(KEY, $("token").value.trim());
+    // read-only admin pages opened as links (reports, CSV exports) authenticate with this cookie
+    document.cookie = "marquee_admin=" + encodeURIComponent($("token").value.trim()) + "; path=/; SameSite=Strict";
     say("Token saved for this tab.", "ok");
     loadMail();
     if (showtimeId) open(showtimeId);
   });
   $("forget").addEventListener("click", function () {
     sessionStorage.removeItem(KEY); $("token").value = ""; say("Token forgotten.", "ok");
+    document.cookie = "marquee_admin=; path=/; Max-Age=0; SameSite=Strict";
   });
 
   // ---- choose a showtime: cinema -> date -> showtime
