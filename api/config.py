@@ -9,14 +9,15 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/marquee"
 
-# Environment variable -> booking.settings key: rules live in SQL, the environment only tunes them.
+# Environment variable -> (booking.settings key, documented default). Every migrate writes all of them, so a
+# deployment's settings are exactly its environment (an unset variable means the default, never a stale value).
 ENGINE_SETTINGS = {
-    "HOLD_TTL_SECONDS": "hold_ttl_seconds",
-    "MAX_SEATS_PER_HOLD": "max_seats_per_hold",
-    "PAYMENT_WINDOW_SECONDS": "payment_window_seconds",
-    "CANCEL_CUTOFF_MINUTES": "cancel_cutoff_minutes",
-    "REMINDER_MINUTES_BEFORE": "reminder_minutes_before",
-    "PII_RETENTION_DAYS": "pii_retention_days",
+    "HOLD_TTL_SECONDS": ("hold_ttl_seconds", "300"),
+    "MAX_SEATS_PER_HOLD": ("max_seats_per_hold", "10"),
+    "PAYMENT_WINDOW_SECONDS": ("payment_window_seconds", "600"),
+    "CANCEL_CUTOFF_MINUTES": ("cancel_cutoff_minutes", "120"),
+    "REMINDER_MINUTES_BEFORE": ("reminder_minutes_before", "180"),
+    "PII_RETENTION_DAYS": ("pii_retention_days", "730"),
 }
 
 
@@ -57,12 +58,11 @@ class Settings:
 
 
 def engine_settings_from_env() -> dict[str, str]:
-    """booking.settings rows to override, from the environment variables that are set."""
+    """booking.settings rows from the environment, the documented default where a variable is unset."""
     out = {}
-    for env, key in ENGINE_SETTINGS.items():
-        value = os.environ.get(env)
-        if value is not None and value != "":
-            if not value.isdigit():
-                raise SystemExit(f"{env} must be a whole number, got {value!r}")
-            out[key] = value
+    for env, (key, default) in ENGINE_SETTINGS.items():
+        value = os.environ.get(env) or default
+        if not value.isdigit():
+            raise SystemExit(f"{env} must be a whole number, got {value!r}")
+        out[key] = value
     return out

@@ -131,3 +131,20 @@ def test_demo_loads_twice_without_duplicates(scratch_url):
         ).fetchall()
         assert sorted(n for _, n in days) == [8, 8]
         assert conn.execute("SELECT kind::text, value FROM booking.promo_codes WHERE code = 'SAVE20'").fetchone() == ("PERCENT", 20)
+
+
+def test_engine_settings_follow_the_environment(scratch_url, monkeypatch):
+    def ttl() -> str:
+        with psycopg.connect(scratch_url) as conn:
+            return conn.execute("SELECT value FROM booking.settings WHERE key = 'hold_ttl_seconds'").fetchone()[0]
+
+    monkeypatch.setenv("HOLD_TTL_SECONDS", "45")
+    migrate(scratch_url, quiet=True)
+    assert ttl() == "45"
+    monkeypatch.delenv("HOLD_TTL_SECONDS")  # unset again: back to the documented default, not the stale 45
+    migrate(scratch_url, quiet=True)
+    assert ttl() == "300"
+    monkeypatch.setenv("HOLD_TTL_SECONDS", "five minutes")
+    with pytest.raises(SystemExit):
+        migrate(scratch_url, quiet=True)
+    assert ttl() == "300"
