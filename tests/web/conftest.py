@@ -88,6 +88,8 @@ class Showtimes:
         rows = self.conn.execute(
             """SELECT st.id::text FROM booking.showtimes st JOIN booking.auditoriums a ON a.id = st.auditorium_id
                 WHERE a.name = %s AND NOT st.is_cancelled AND st.starts_at > now() + interval '1 day'
+                  -- untouched by any other test package either (they book demo showtimes too)
+                  AND NOT EXISTS (SELECT 1 FROM booking.seat_claims c WHERE c.showtime_id = st.id)
                 ORDER BY st.starts_at""", (auditorium,)).fetchall()
         for (sid,) in rows:
             if sid not in self.used:
