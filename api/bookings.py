@@ -99,12 +99,15 @@ class BookingController(Controller):
                     "session_token": data.session_token or session_token,
                 })).fetchone()
                 booking_id, reference, status, amount, currency, deadline = row
-                try:
-                    intent_id = await _gateway().create_intent(
-                        booking_id=str(booking_id), reference=reference, amount=amount, currency=currency)
-                except PaymentProviderUnavailable as exc:
-                    raise _provider_unavailable(exc) from exc
-                await conn.execute(Q.attach_payment_intent, {"booking_id": booking_id, "payment_intent_id": intent_id})
+                intent_id = None  # a free booking is CONFIRMED by booking.confirm itself: no provider involved
+                if str(status) == "PENDING_PAYMENT":
+                    try:
+                        intent_id = await _gateway().create_intent(
+                            booking_id=str(booking_id), reference=reference, amount=amount, currency=currency)
+                    except PaymentProviderUnavailable as exc:
+                        raise _provider_unavailable(exc) from exc
+                    await conn.execute(Q.attach_payment_intent,
+                                       {"booking_id": booking_id, "payment_intent_id": intent_id})
                 response = MarqueeResponse(ConfirmResponse(
                     booking_id=booking_id, booking_reference=reference, status=str(status),
                     payment_intent_id=intent_id, amount=amount, currency=currency, payment_deadline=deadline),

@@ -143,7 +143,7 @@ class ConfirmResponse(Camel):
     booking_id: UUID
     booking_reference: str
     status: str
-    payment_intent_id: str
+    payment_intent_id: str | None  # None when nothing is to be paid (status CONFIRMED at once)
     amount: Decimal
     currency: str
     payment_deadline: datetime

@@ -176,12 +176,21 @@ BEGIN
     SELECT array_agg(s.code) INTO v_codes FROM booking.seats s WHERE s.id = ANY (v_ids);
     PERFORM booking.publish_seat_change(v_hold.showtime_id, v_codes, 'BOOKED');
 
+    -- Nothing to pay (a promo covers it all): no payment provider is involved, the booking is confirmed now.
+    IF v_sub.subtotal - v_discount = 0 THEN
+        PERFORM booking.attach_payment_intent(v_id, 'free_' || v_id);
+        PERFORM booking.record_payment('free_' || v_id, 'succeeded');
+        RETURN QUERY SELECT v_id, v_ref, 'CONFIRMED'::booking.booking_status, 0::numeric(10,2), v_ctx.currency, v_deadline;
+        RETURN;
+    END IF;
+
     RETURN QUERY SELECT v_id, v_ref, 'PENDING_PAYMENT'::booking.booking_status, (v_sub.subtotal - v_discount)::numeric(10,2),
                         v_ctx.currency, v_deadline;
 END $$;
 COMMENT ON FUNCTION booking.confirm(uuid, text, text, text, text, text) IS
     'Turns a live hold into a PENDING_PAYMENT booking (reference BKYYYYMMDDXXXX, amount after promo); seats stay '
-    'reserved for payment_window_seconds. Raises HOLD_*, PROMO_*, VALIDATION_ERROR.';
+    'reserved for payment_window_seconds. A booking with nothing to pay is CONFIRMED at once (intent free_<id>). '
+    'Raises HOLD_*, PROMO_*, VALIDATION_ERROR.';
 
 -- Record the payment intent created for a booking.
 CREATE FUNCTION booking.attach_payment_intent(p_booking_id uuid, p_payment_intent_id text) RETURNS void
