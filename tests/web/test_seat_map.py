@@ -163,3 +163,17 @@ async def test_seat_map_screenshot_for_the_docs(web, new_page, showtimes, http):
     await expect(seat(phone, "seat-g3")).to_have_attribute("aria-pressed", "true")
     await phone.screenshot(path=str(IMG_DIR / "seat-map-phone.png"), full_page=False)
     assert page.js_errors == [] and phone.js_errors == []
+
+
+async def test_companion_seats_are_marked_and_kept_for_wheelchair_buyers(web, new_page, showtimes):
+    showtime_id = showtimes.take()  # Studio 2: wheelchair spaces H1, H2, H11, H12 with companions G1, H3, H10, G12
+    page = await new_page()
+    await open_map(page, web, showtime_id, live=False)
+    companion = seat(page, "seat-g1")
+    await expect(companion).to_have_attribute(
+        "aria-label", re.compile(r"^Row G, seat 1, premium, available, companion seat for a wheelchair space, kept for "
+                                 r"wheelchair bookings until \d\d:\d\d"))
+    await expect(companion).to_have_class(re.compile(r"\bcompanion\b"))
+    await expect(companion).to_have_text("C")  # not colour alone
+    await expect(seat(page, "seat-g2")).not_to_have_class(re.compile(r"\bcompanion\b"))
+    await expect(page.locator("#legend")).to_contain_text("Companion seat")

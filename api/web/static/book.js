@@ -25,6 +25,10 @@
 
   var map = new M.SeatMap($("seatmap"), { currency: currency, onSeat: onSeat });
   map.legend($("legend"), info.prices, currency);
+  // companion seats and sales-channel allocations change rarely: fetched once, drawn on every repaint
+  M.api("GET", "/api/showtimes/" + showtimeId + "/seat-features")
+    .then(function (r) { map.setFeatures(r.data); })
+    .catch(function () { /* the map works without them; holds still enforce the rules */ });
 
   function say(text, kind) { M.show($("message"), text, kind || "error"); }
 

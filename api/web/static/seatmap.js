@@ -40,6 +40,7 @@
     this.container = container;
     this.options = options || {};
     this.seats = {};      // id -> {seat, row, button}
+    this.features = {};   // id -> companion / sales-channel facts (GET /api/showtimes/{id}/seat-features)
     this.map = null;
     container.addEventListener("click", this._onClick.bind(this));
     container.addEventListener("keydown", this._onKey.bind(this));
@@ -85,10 +86,34 @@
     if (focusedId && this.seats[focusedId]) this.seats[focusedId].button.focus();
   };
 
+  // What a customer must know about a seat beyond type and status: a companion seat kept for wheelchair
+  // bookings, or a seat kept for another sales channel. Empty when nothing applies (or no longer applies).
+  function featureNote(f) {
+    if (!f) return "";
+    var now = Date.now();
+    if (f.companionOf && f.heldBackUntil && Date.parse(f.heldBackUntil) > now) {
+      var t = new Date(f.heldBackUntil);
+      return "companion seat for a wheelchair space, kept for wheelchair bookings until " +
+        ("0" + t.getHours()).slice(-2) + ":" + ("0" + t.getMinutes()).slice(-2);
+    }
+    if (f.companionOf) return "companion seat for a wheelchair space";
+    if (f.reservedForOtherChannel) return "kept for another sales channel";
+    return "";
+  }
+
+  SeatMap.prototype.setFeatures = function (list) {
+    var self = this;
+    this.features = {};
+    (list || []).forEach(function (f) { self.features[f.id] = f; });
+    Object.keys(this.seats).forEach(function (id) { self._paint(id); });
+  };
+
   SeatMap.prototype._paint = function (id) {
     var e = this.seats[id], s = e.seat, b = e.button;
-    b.className = "seat status-" + s.status.toLowerCase() + " type-" + String(s.type).toLowerCase();
-    b.setAttribute("aria-label", seatName(s, e.row) +
+    var note = featureNote(this.features[id]);
+    b.className = "seat status-" + s.status.toLowerCase() + " type-" + String(s.type).toLowerCase() +
+      (note ? (this.features[id].companionOf ? " companion" : " channel") : "");
+    b.setAttribute("aria-label", seatName(s, e.row) + (note ? ", " + note : "") +
       (s.price !== null && s.price !== undefined && s.status === "AVAILABLE" ? ", " + money(s.price, this.options.currency) : ""));
     var picked = this.options.picked && this.options.picked.has(id); // operator's pick on the admin page
     b.setAttribute("aria-pressed", s.status === "SELECTED" || picked ? "true" : "false");
@@ -96,8 +121,10 @@
     // Sold and blocked seats stay focusable (so the map can be explored) but announce they cannot be chosen.
     if ((s.status === "BOOKED" || s.status === "BLOCKED") && !this.options.picked) b.setAttribute("aria-disabled", "true");
     else b.removeAttribute("aria-disabled");
-    b.title = seatName(s, e.row);
-    var mark = (STATUS[s.status] || {}).mark || (TYPE[s.type] || {}).mark || "";
+    b.title = seatName(s, e.row) + (note ? ", " + note : "");
+    // a companion seat shows "C" (its type stays in the name): outline and letter, never colour alone
+    var mark = (STATUS[s.status] || {}).mark || (note && this.features[id].companionOf ? "C" : "") ||
+      (TYPE[s.type] || {}).mark || "";
     b.textContent = mark;
   };
 
@@ -166,6 +193,12 @@
       li.appendChild(el("span", null, text));
       ty.appendChild(li);
     });
+    var companion = el("li");
+    var csw = el("span", "seat swatch status-available type-standard companion", "C");
+    csw.setAttribute("aria-hidden", "true");
+    companion.appendChild(csw);
+    companion.appendChild(el("span", null, "Companion seat (kept for wheelchair bookings until shortly before the show)"));
+    ty.appendChild(companion);
     frag.appendChild(st);
     frag.appendChild(ty);
     target.replaceChildren(frag);
