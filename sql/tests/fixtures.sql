@@ -50,3 +50,14 @@ BEGIN
         RETURN b;
     END $$;
 END $setup$;
+
+-- The JSON details (DETAIL) of the error a statement raises, or NULL when it succeeds.
+CREATE OR REPLACE FUNCTION tap_fixture.err_detail(p_sql text) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE d text;
+BEGIN
+    EXECUTE p_sql;
+    RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+    RETURN d::jsonb;
+END $$;

@@ -30,23 +30,14 @@ SELECT matches((SELECT hold_id::text FROM h1), '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-
 -- all or nothing, and the conflict names the taken seats
 SELECT throws_ok($$SELECT * FROM booking.hold(pg_temp.fx('showtime'), '{seat-a2,seat-a3}', 'tok-2')$$, 'MQ010', NULL,
                  'hold: SEAT_UNAVAILABLE when one seat is taken');
-CREATE FUNCTION pg_temp.err_detail(p_sql text) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE d text;
-BEGIN
-    EXECUTE p_sql;
-    RETURN NULL;
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
-    RETURN d::jsonb;
-END $$;
-SELECT is(pg_temp.err_detail($$SELECT * FROM booking.hold(pg_temp.fx('showtime'), '{seat-a4,seat-a1,seat-a2}', 'tok-2')$$) -> 'seatIds',
+SELECT is(tap_fixture.err_detail($$SELECT * FROM booking.hold(pg_temp.fx('showtime'), '{seat-a4,seat-a1,seat-a2}', 'tok-2')$$) -> 'seatIds',
           '["seat-a1", "seat-a2"]'::jsonb, 'the conflict tells exactly which seats were taken');
 SELECT is((SELECT status FROM booking.seat_map(pg_temp.fx('showtime')) WHERE seat_id = 'seat-a3'), 'AVAILABLE',
           'a failed hold leaves nothing behind (all or nothing)');
 SELECT throws_ok($$SELECT * FROM booking.hold(pg_temp.fx('showtime'), '{seat-b3}', 'tok-2')$$, 'MQ010', NULL, 'hold: broken seat is unavailable');
 SELECT throws_ok($$SELECT * FROM booking.hold(pg_temp.fx('showtime'), '{seat-b4}', 'tok-2')$$, 'MQ010', NULL, 'hold: a seat type without a price is not on sale');
 SELECT throws_ok($$SELECT * FROM booking.hold(pg_temp.fx('showtime'), '{seat-z9}', 'tok-2')$$, 'MQ003', NULL, 'hold: SEAT_NOT_FOUND');
-SELECT is(pg_temp.err_detail($$SELECT * FROM booking.hold(pg_temp.fx('showtime'), '{seat-a3,seat-z9,seat-q1}', 'tok-2')$$) -> 'seatIds',
+SELECT is(tap_fixture.err_detail($$SELECT * FROM booking.hold(pg_temp.fx('showtime'), '{seat-a3,seat-z9,seat-q1}', 'tok-2')$$) -> 'seatIds',
           '["seat-q1", "seat-z9"]'::jsonb, 'SEAT_NOT_FOUND names the unknown seats');
 SELECT throws_ok($$SELECT * FROM booking.hold(pg_temp.fx('showtime'), '{}', 'tok-2')$$, 'MQ001', NULL, 'hold: no seats');
 SELECT throws_ok($$SELECT * FROM booking.hold(pg_temp.fx('showtime'), '{seat-a3,seat-a3}', 'tok-2')$$, 'MQ001', NULL, 'hold: duplicate seats');

@@ -42,15 +42,6 @@ RETURNS text[] LANGUAGE sql AS $$
 $$;
 CREATE FUNCTION pg_temp.hold(p_st text, p_seats text[], p_token text, p_channel text DEFAULT NULL) RETURNS uuid
 LANGUAGE sql AS $$ SELECT hold_id FROM booking.hold(pg_temp.fx(p_st), p_seats, p_token, NULL, p_channel) $$;
-CREATE FUNCTION pg_temp.err_detail(p_sql text) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE d text;
-BEGIN
-    EXECUTE p_sql;
-    RETURN NULL;
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
-    RETURN d::jsonb;
-END $$;
 
 -- wheelchair spaces and companions (show 2030-01-02 19:00Z, companions released at 18:00Z)
 SELECT results_eq($$SELECT seat_id, companion_of, companion_seat_ids, held_back_until FROM booking.seat_features(pg_temp.fx('st_acc'))
@@ -62,7 +53,7 @@ SELECT results_eq($$SELECT seat_id, companion_of, companion_seat_ids, held_back_
     'seat_features: wheelchair spaces list their companions; companions show until when they are held back');
 SELECT throws_ok($$SELECT pg_temp.hold('st_acc', '{seat-a2}', 'c1')$$, 'MQ062', NULL,
     'a companion seat alone is held back for wheelchair buyers');
-SELECT is(pg_temp.err_detail($$SELECT pg_temp.hold('st_acc', '{seat-a2}', 'c1')$$) -> 'releaseAt', '"2030-01-02T18:00:00+00:00"',
+SELECT is(tap_fixture.err_detail($$SELECT pg_temp.hold('st_acc', '{seat-a2}', 'c1')$$) -> 'releaseAt', '"2030-01-02T18:00:00+00:00"',
     'the error says when it is released');
 SELECT throws_ok($$SELECT pg_temp.hold('st_acc', '{seat-a7,seat-b8}', 'c1')$$, 'MQ062', NULL,
     'companions of a space without the space itself: held back');
@@ -106,7 +97,7 @@ CREATE TEMP TABLE g ON COMMIT DROP AS
     SELECT booking_id FROM booking.confirm(pg_temp.hold('st_grp', '{seat-e1,seat-e2,seat-e3}', 'g1'), 'g1@example.com', 'G One');
 SELECT throws_ok($$SELECT pg_temp.hold('st_grp', '{seat-e6,seat-e7}', 'g1')$$, 'MQ014', NULL,
     'a second hold of the same session may not pass max_seats_per_hold with its booking');
-SELECT is(pg_temp.err_detail($$SELECT pg_temp.hold('st_grp', '{seat-e6,seat-e7}', 'g1')$$) -> 'alreadyHeld', '3',
+SELECT is(tap_fixture.err_detail($$SELECT pg_temp.hold('st_grp', '{seat-e6,seat-e7}', 'g1')$$) -> 'alreadyHeld', '3',
     'the error says how many the session already has');
 SELECT throws_ok($$SELECT pg_temp.best('st_grp', 'g1', 2)$$, 'MQ014', NULL, 'best available obeys the group limit too');
 SELECT isnt(pg_temp.hold('st_grp', '{seat-e10}', 'g1'), NULL, 'one more seat is within the limit');

@@ -56,15 +56,6 @@ RETURNS text[] LANGUAGE sql AS $$
 $$;
 CREATE FUNCTION pg_temp.hold(p_st text, p_seats text[], p_token text) RETURNS uuid
 LANGUAGE sql AS $$ SELECT hold_id FROM booking.hold(pg_temp.fx(p_st), p_seats, p_token) $$;
-CREATE FUNCTION pg_temp.err_detail(p_sql text) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE d text;
-BEGIN
-    EXECUTE p_sql;
-    RETURN NULL;
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
-    RETURN d::jsonb;
-END $$;
 
 -- scoring: default focal point = centre, two thirds back from the screen
 SELECT results_eq($$SELECT round(focal_x::numeric, 3), round(focal_y::numeric, 3) FROM booking.focal_point(pg_temp.fx('hall'))$$,
@@ -102,18 +93,18 @@ SELECT throws_ok($$SELECT pg_temp.best('st_small', 's2', 4)$$, 'MQ061', NULL, 't
 
 -- lone-seat detection on manual holds (SM Lone)
 SELECT throws_ok($$SELECT pg_temp.hold('st_lone', '{seat-a2}', 'l1')$$, 'MQ060', NULL, 'A2 alone leaves A1 lone at the row end');
-SELECT is(pg_temp.err_detail($$SELECT pg_temp.hold('st_lone', '{seat-a2}', 'l1')$$) -> 'seatIds', '["seat-a1"]',
+SELECT is(tap_fixture.err_detail($$SELECT pg_temp.hold('st_lone', '{seat-a2}', 'l1')$$) -> 'seatIds', '["seat-a1"]',
     'the error names the seat to add or shift to');
-SELECT is(pg_temp.err_detail($$SELECT pg_temp.hold('st_lone', '{seat-a3}', 'l1')$$) -> 'seatIds', '["seat-a4"]',
+SELECT is(tap_fixture.err_detail($$SELECT pg_temp.hold('st_lone', '{seat-a3}', 'l1')$$) -> 'seatIds', '["seat-a4"]',
     'A3 alone leaves A4 lone against the aisle (gap in x)');
-SELECT is(pg_temp.err_detail($$SELECT pg_temp.hold('st_lone', '{seat-a6}', 'l1')$$) -> 'seatIds', '["seat-a5"]',
+SELECT is(tap_fixture.err_detail($$SELECT pg_temp.hold('st_lone', '{seat-a6}', 'l1')$$) -> 'seatIds', '["seat-a5"]',
     'A6 alone leaves A5 lone on the other side of the aisle');
 SELECT isnt(pg_temp.hold('st_lone', '{seat-a1,seat-a2}', 'l1'), NULL, 'A1-A2 leaves A3-A4 as a pair: allowed');
-SELECT is(pg_temp.err_detail($$SELECT pg_temp.hold('st_lone', '{seat-a4}', 'l2')$$) -> 'seatIds', '["seat-a3"]',
+SELECT is(tap_fixture.err_detail($$SELECT pg_temp.hold('st_lone', '{seat-a4}', 'l2')$$) -> 'seatIds', '["seat-a3"]',
     'A4 would leave A3 alone between two taken seats');
-SELECT is(pg_temp.err_detail($$SELECT pg_temp.hold('st_lone', '{seat-b1,seat-b2}', 'l2')$$) -> 'seatIds', '["seat-b3"]',
+SELECT is(tap_fixture.err_detail($$SELECT pg_temp.hold('st_lone', '{seat-b1,seat-b2}', 'l2')$$) -> 'seatIds', '["seat-b3"]',
     'B1-B2 would leave B3 alone next to the broken B4 (a gap in the row)');
-SELECT is(pg_temp.err_detail($$SELECT pg_temp.hold('st_lone', '{seat-a2}', 'l1')$$) -> 'seatIds', '["seat-a1"]',
+SELECT is(tap_fixture.err_detail($$SELECT pg_temp.hold('st_lone', '{seat-a2}', 'l1')$$) -> 'seatIds', '["seat-a1"]',
     're-holding only A2 drops A1 from the session''s own hold: A1 would be lone');
 SELECT is(booking.lone_seats_after(pg_temp.fx('st_lone'), ARRAY(SELECT id FROM booking.seats WHERE auditorium_id = pg_temp.fx('lone') AND code IN ('seat-b5')), NULL),
     '{seat-b6}', 'lone_seats_after: B5 leaves B6 lone at the row end');

@@ -3,43 +3,16 @@
 Runs a private redis-server on a free port (the shared one is never touched)."""
 
 import shutil
-import subprocess
 import time
 
 import pytest
-import redis
 
-from tests.conftest import free_port
+from chaos.infra import PrivateRedis
 
 from .conftest import book, email, outbox, wait_until
 
 pytestmark = [pytest.mark.timeout(180),
               pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")]
-
-
-class PrivateRedis:
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.proc = None
-
-    def start(self):
-        self.proc = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                                      "--save", "", "--appendonly", "no"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                if redis.Redis.from_url(self.url, socket_connect_timeout=1).ping():
-                    return
-            except redis.RedisError:
-                time.sleep(0.1)
-        raise RuntimeError("private redis-server did not start")
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
 
 
 @pytest.fixture()
