@@ -83,7 +83,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         response_class=MarqueeResponse,
         lifespan=[lifespan],
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6,
+                                             exclude_opt_key="skip_compression"),
         cors_config=cors,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Marquee booking API", version="1.0.0", path="/schema"),
@@ -91,5 +92,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
     )
     app.state.settings = settings
-    app.asgi_handler = RequestMiddleware(app.asgi_handler)
+    app.asgi_handler = RequestMiddleware(app.asgi_handler, app.state)
     return app

@@ -1,5 +1,6 @@
 """Browsing: cinemas, what is on, showtimes, the seat map (with ETag revalidation)."""
 
+import gzip
 import hashlib
 from datetime import date
 from typing import Annotated
@@ -13,6 +14,9 @@ from psycopg_pool import AsyncConnectionPool
 from .models import Cinema, MovieShowing, SeatMap, Showtime
 from .queries import Q
 from .responses import MarqueeResponse
+from .seatmap_cache import CachedMap, SeatMapCache
+
+SKIP_COMPRESSION = "skip_compression"  # route opt: the handler compresses its own body
 
 SessionHeader = Annotated[str | None, Parameter(header="X-Session-Token", required=False, max_length=200)]
 CinemaQuery = Annotated[UUID, Parameter(query="cinema", description="cinema id")]
@@ -59,17 +63,30 @@ class CatalogueController(Controller):
                                 auditorium=aud, auditorium_id=aud_id, total_seats=total, available_seats=avail))
         return out
 
-    @get("/showtimes/{showtime_id:uuid}/seats", summary="Seat map with live status (ETag / If-None-Match)")
+    # Compressed here, not by the app's gzip middleware, so that a cached map is compressed once per fill.
+    @get("/showtimes/{showtime_id:uuid}/seats", summary="Seat map with live status (ETag / If-None-Match)",
+         opt={SKIP_COMPRESSION: True})
     async def seat_map(self, request: Request, pool: AsyncConnectionPool, showtime_id: UUID,
                        session_token: SessionHeader = None) -> Response[SeatMap]:
-        async with pool.connection() as conn:
-            row = await (await conn.execute(Q.seat_map_json, {
-                "showtime_id": showtime_id, "session_token": session_token})).fetchone()
-        body = row[0].encode()
-        # The tag is a hash of the map itself, so any seat change (hold, expiry, booking, block) changes it.
-        # Weak because gzip may re-encode the bytes.
-        etag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-        headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "X-Session-Token"}
-        if _etag_matches(request.headers.get("if-none-match"), etag):
+        cache: SeatMapCache | None = None if session_token else request.app.state.get("seatmap_cache")
+        key = str(showtime_id)
+        entry = cache.get(key) if cache else None
+        if entry is None:
+            ticket = cache.ticket(key) if cache else None
+            async with pool.connection() as conn:
+                row = await (await conn.execute(Q.seat_map_json, {
+                    "showtime_id": showtime_id, "session_token": session_token})).fetchone()
+            body = row[0].encode()
+            # The tag is a hash of the map itself, so any seat change (hold, expiry, booking, block) changes it.
+            # Weak because the same map is sent compressed or not.
+            entry = CachedMap(body, gzip.compress(body, 6), 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest()
+                              + '"', 0.0)
+            if cache:
+                cache.put(key, ticket, entry.body, entry.gzipped, entry.etag, row[1])
+        headers = {"ETag": entry.etag, "Cache-Control": "private, no-cache", "Vary": "X-Session-Token, Accept-Encoding"}
+        if _etag_matches(request.headers.get("if-none-match"), entry.etag):
             return MarqueeResponse(b"", status_code=304, headers=headers)
-        return MarqueeResponse(body, media_type="application/json", headers=headers)
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return MarqueeResponse(entry.gzipped, media_type="application/json",
+                                   headers={**headers, "Content-Encoding": "gzip"})
+        return MarqueeResponse(entry.body, media_type="application/json", headers=headers)

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from litestar import MediaType, Response, get
+from litestar import MediaType, Request, Response, get
 from psycopg_pool import AsyncConnectionPool
 
 from . import metrics
@@ -28,8 +28,10 @@ async def ready(pool: AsyncConnectionPool) -> Response[dict[str, str]]:
 
 
 @get("/metrics", media_type=MediaType.TEXT, include_in_schema=False)
-async def prometheus(pool: AsyncConnectionPool) -> Response[str]:
-    return Response(metrics.render(pool.get_stats()), media_type="text/plain; version=0.0.4; charset=utf-8")
+async def prometheus(request: Request, pool: AsyncConnectionPool) -> Response[str]:
+    cache = request.app.state.get("seatmap_cache")
+    seatmap = {"hit": cache.hits, "miss": cache.misses} if cache else None
+    return Response(metrics.render(pool.get_stats(), seatmap), media_type="text/plain; version=0.0.4; charset=utf-8")
 
 
 @get("/api/bench/select1", include_in_schema=False)

@@ -27,7 +27,7 @@ def _label(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def render(pool_stats: dict[str, int] | None = None) -> str:
+def render(pool_stats: dict[str, int] | None = None, seatmap_cache: dict[str, int] | None = None) -> str:
     pid = os.getpid()
     lines = ["# HELP marquee_http_requests_total HTTP requests by method, route and status.",
              "# TYPE marquee_http_requests_total counter"]
@@ -49,4 +49,9 @@ def render(pool_stats: dict[str, int] | None = None) -> str:
         for key in ("pool_min", "pool_max", "pool_size", "pool_available", "requests_waiting"):
             if key in pool_stats:
                 lines.append(f'marquee_db_pool{{pid="{pid}",stat="{key}"}} {pool_stats[key]}')
+    if seatmap_cache:
+        lines += ["# HELP marquee_seatmap_cache_total Seat-map reads answered from memory (hit) or the database (miss).",
+                  "# TYPE marquee_seatmap_cache_total counter"]
+        for result, n in seatmap_cache.items():
+            lines.append(f'marquee_seatmap_cache_total{{pid="{pid}",result="{result}"}} {n}')
     return "\n".join(lines) + "\n"

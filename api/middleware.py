@@ -25,9 +25,13 @@ _SECURITY_HEADERS = [
 _API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 
 
+_READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
 class RequestMiddleware:
-    def __init__(self, app):
+    def __init__(self, app, state=None):
         self.app = app
+        self.state = state  # the Litestar app's state (seatmap_cache)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -48,6 +52,12 @@ class RequestMiddleware:
         async def send_wrapper(message):
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
+                if scope.get("method") not in _READ_METHODS:
+                    # Read-your-writes: a client that just held, paid or cancelled through this process must
+                    # not be shown a map cached before its change (the NOTIFY may still be on its way).
+                    cache = self.state.get("seatmap_cache") if self.state is not None else None
+                    if cache is not None:
+                        cache.invalidate(None)
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.extend(_SECURITY_HEADERS)

@@ -21,18 +21,21 @@ if (( SMOKE )); then
   step pgbench env DURATION=2 CLIENTS=4 bash bench/hold_bench.sh
   step seed_vs_marquee bash -c "$PY -m api.migrate --database-url postgresql://postgres@127.0.0.1:5432/marquee_bench_seed --demo >/dev/null && \
        $PY bench/baselines/seed_vs_marquee.py --buyers 40 --concurrency 8 --database-url postgresql://postgres@127.0.0.1:5432/marquee_bench_seed"
+  step http env SECONDS_PER_ENDPOINT=2 bash bench/http/run.sh
   step rush "$PY" bench/rush.py --buyers 120 --rows 3 --concurrency 30
   step growth "$PY" bench/growth.py --target 30000 --budget 15 --chunk 50 --samples 30
 else
   step pgbench bash bench/hold_bench.sh
   step seed_vs_marquee bash -c "$PY -m api.migrate --database-url postgresql://postgres@127.0.0.1:5432/marquee_bench_seed --demo >/dev/null && \
        $PY bench/baselines/seed_vs_marquee.py --buyers 300 --concurrency 32 --database-url postgresql://postgres@127.0.0.1:5432/marquee_bench_seed"
+  step http env SERVERS="uvicorn granian" bash bench/http/run.sh
   step rush "$PY" bench/rush.py --buyers 2000 --rows 15 --concurrency 200
   step growth "$PY" bench/growth.py --target 10000000 --budget 300 --samples 200
 fi
 
 echo; echo "=== summary (logs in $OUT)"
 grep -h "^ratio" "$OUT/pgbench.log" | sed 's/^/pgbench  /' ; echo "pgbench  target: hold / trivial INSERT >= 0.5"
+grep -h -E "^== |ratio" "$OUT/http.log" | sed 's/^/http     /'; echo "http     targets: hold / select1 >= 0.6, seat map / select1 >= 0.8"
 grep -h "confirms of different seats" "$OUT/seed_vs_marquee.log" | sed 's/^ */seed     /'; echo "seed     target: marquee 0"
 "$PY" - "$OUT" <<'PYEOF'
 import json, re, sys

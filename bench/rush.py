@@ -94,7 +94,9 @@ async def rush(url: str, api: ApiServer, buyers: int, rows: int, concurrency: in
     sem = asyncio.Semaphore(concurrency)
     rss = []
     async with httpx.AsyncClient(base_url=api.url, timeout=60,
-                                 limits=httpx.Limits(max_connections=concurrency)) as client:
+                                 # idle connections are dropped before the server's 5 s keep-alive ends: reusing one
+                                 # the server is closing at that moment fails with ReadError
+                                 limits=httpx.Limits(max_connections=concurrency, keepalive_expiry=2)) as client:
         await client.get(f"/api/showtimes/{showtime}/seats")  # warm
 
         async def one():

@@ -26,4 +26,5 @@ SELECT json_build_object(
     'availableSeats', (SELECT count(*) FROM m WHERE status = 'AVAILABLE'),
     'layout', json_build_object('rows', coalesce(
         (SELECT json_agg(json_build_object('label', row_label, 'seats', seats) ORDER BY y, row_label) FROM r),
-        '[]'::json)))::text;
+        '[]'::json)))::text,
+    booking.seat_map_next_lapse(%(showtime_id)s);

@@ -9,6 +9,7 @@ import os
 import socketio
 from litestar import Litestar
 
+from ..seatmap_cache import SeatMapCache
 from .expiry import ExpiryPublisher
 from .hub import SeatHub
 from .sockets import create_sio
@@ -26,6 +27,10 @@ def mount(app: Litestar) -> socketio.ASGIApp:
         if os.environ.get("REALTIME_EXPIRY", "on") != "off" else None
     sio = create_sio(hub, settings.cors_origins)
     app.state.realtime_hub = hub
+    # Warm seat maps from memory, dropped by this hub's notifications (api/seatmap_cache.py).
+    cache = SeatMapCache(float(os.environ.get("SEATMAP_CACHE_SECONDS", "1")), live=hub.connected.is_set)
+    hub.add_change_listener(cache.invalidate)
+    app.state.seatmap_cache = cache
     app.state.realtime_expiry = expiry
 
     async def start() -> None:

@@ -108,6 +108,7 @@ class SeatHub:
         self.reconnects = 0
         self._showtimes: OrderedDict[str, _Showtime] = OrderedDict()
         self._sinks: list[Sink] = []
+        self._change_listeners: list[Callable[[str | None], None]] = []
         self._dispatch: asyncio.Queue = asyncio.Queue()
         self._tasks: list[asyncio.Task] = []
 
@@ -130,6 +131,15 @@ class SeatHub:
     def add_sink(self, sink: Sink) -> None:
         """A process-wide consumer (Socket.IO) of every SeatEvent and Resync, called in order."""
         self._sinks.append(sink)
+
+    def add_change_listener(self, listener: Callable[[str | None], None]) -> None:
+        """Called synchronously with a showtime id on each of its changes, None when anything may have changed
+        (resync, lost connection): what the seat-map cache invalidates by."""
+        self._change_listeners.append(listener)
+
+    def _changed(self, showtime_id: str | None) -> None:
+        for listener in self._change_listeners:
+            listener(showtime_id)
 
     def subscribe(self, showtime_id: str, last_event_id: str | None = None) -> tuple[Subscription, list]:
         """A queue of this showtime's future events, and what to send first: missed events, or a Resync."""
@@ -208,11 +218,13 @@ class SeatHub:
         except (ValueError, KeyError, TypeError):
             log.warning(json.dumps({"event": "realtime_bad_payload", "payload": payload[:200]}))
             return
+        self._changed(showtime_id)
         self.seq += 1
         self._publish(SeatEvent(showtime_id, seat_ids, status, at, self.epoch, self.seq))
 
     def _resync_everyone(self, reason: str) -> None:
         """Every showtime anyone watches gets a Resync (SSE queues and the Socket.IO sink alike)."""
+        self._changed(None)
         self.seq += 1
         for showtime_id, state in list(self._showtimes.items()):
             state.ring.clear()
@@ -261,6 +273,7 @@ class SeatHub:
             except Exception as exc:  # noqa: BLE001 - any failure: reconnect
                 was_connected = self.connected.is_set()
                 self.connected.clear()
+                self._changed(None)
                 if was_connected:
                     log.warning(json.dumps({"event": "realtime_listener_lost", "error": str(exc)[:200]}))
             finally:

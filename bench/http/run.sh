@@ -7,6 +7,12 @@ PY=.venv/bin/python
 DB=${BENCH_DB:-marquee_bench_api}
 export DATABASE_URL=postgresql://postgres@127.0.0.1:5432/$DB
 $PY -m api.migrate --demo >/dev/null
+# wrk (C) drives the load: a Python client would need a core of its own on this 2-core machine and cap every
+# endpoint near its own speed. CLIENT=python uses bench/http/load.py instead (also the fallback without wrk).
+if [[ "${CLIENT:-wrk}" == wrk ]] && ! command -v wrk >/dev/null; then
+  { apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }; } >/dev/null 2>&1 || true
+fi
+if [[ "${CLIENT:-wrk}" == wrk ]] && command -v wrk >/dev/null; then DRIVER=wrk_load.py; else DRIVER=load.py; fi
 # SERVERS="uvicorn granian" compares ASGI servers, each measured against its own SELECT 1 in the same run.
 for server in ${SERVERS:-uvicorn}; do
   PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -16,7 +22,7 @@ for server in ${SERVERS:-uvicorn}; do
   trap 'kill $API 2>/dev/null; wait $API 2>/dev/null' EXIT
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.1; done
   echo "== $server, WEB_CONCURRENCY=${WEB_CONCURRENCY:-1}"
-  $PY bench/http/load.py --url "http://127.0.0.1:$PORT" --seconds "${SECONDS_PER_ENDPOINT:-10}" \
+  $PY bench/http/$DRIVER --url "http://127.0.0.1:$PORT" --seconds "${SECONDS_PER_ENDPOINT:-10}" \
     --concurrency "${CONCURRENCY:-16}"
   kill $API 2>/dev/null; wait $API 2>/dev/null || true
 done

@@ -50,17 +50,30 @@ COMMENT ON FUNCTION booking.raise_error(text, text, jsonb) IS
     'Raises the SQLSTATE of an error code from booking.error_codes; DETAIL carries JSON details, HINT the code.';
 
 -- A setting: the session GUC marquee.<key> wins (tests, one-off psql work), else booking.settings.
-CREATE FUNCTION booking.setting(p_key text) RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT coalesce(nullif(current_setting('marquee.' || p_key, true), ''),
-                    (SELECT value FROM booking.settings WHERE key = p_key))
-$$;
+-- PL/pgSQL, not SQL, here and in the other hot-path helpers: a SQL function that is not inlined is planned
+-- again on every call in a new transaction; PL/pgSQL keeps its plans for the life of the connection.
+CREATE FUNCTION booking.setting(p_key text) RETURNS text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v text := nullif(current_setting('marquee.' || p_key, true), '');
+BEGIN
+    IF v IS NULL THEN
+        SELECT s.value INTO v FROM booking.settings s WHERE s.key = p_key;
+    END IF;
+    RETURN v;
+END $$;
 COMMENT ON FUNCTION booking.setting(text) IS
     'Value of an engine setting: SET marquee.<key> in the session overrides the booking.settings row.';
 
 -- The engine's clock. SET marquee.now = '...' makes time controllable in tests (reminders, policies).
-CREATE FUNCTION booking.clock() RETURNS timestamptz LANGUAGE sql VOLATILE AS $$
-    SELECT coalesce(nullif(current_setting('marquee.now', true), '')::timestamptz, clock_timestamp())
-$$;
+CREATE FUNCTION booking.clock() RETURNS timestamptz LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    v text := current_setting('marquee.now', true);
+BEGIN
+    IF v IS NULL OR v = '' THEN
+        RETURN clock_timestamp();
+    END IF;
+    RETURN v::timestamptz;
+END $$;
 COMMENT ON FUNCTION booking.clock() IS
     'Current time for every booking rule: clock_timestamp(), or the session setting marquee.now when set (tests).';
 
@@ -68,10 +81,15 @@ COMMENT ON FUNCTION booking.clock() IS
 -- Without it, two transactions inserting conflicting rows into the exclusion constraint can each wait on
 -- the other (40P01); with it the second waits on a cheap lock and then sees the first one's committed claim.
 CREATE FUNCTION booking.lock_seats(p_showtime_id uuid, p_seat_ids bigint[]) RETURNS void
-LANGUAGE sql AS $$
-    SELECT count(pg_advisory_xact_lock(hashtext(p_showtime_id::text), s::int))
-    FROM (SELECT DISTINCT unnest(p_seat_ids) AS s ORDER BY 1) sorted
-$$;
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_key int := hashtext(p_showtime_id::text);
+    s bigint;
+BEGIN
+    FOR s IN SELECT DISTINCT x FROM unnest(p_seat_ids) x ORDER BY 1 LOOP
+        PERFORM pg_advisory_xact_lock(v_key, s::int);
+    END LOOP;
+END $$;
 COMMENT ON FUNCTION booking.lock_seats(uuid, bigint[]) IS
     'Takes transaction advisory locks on (showtime, seat) in ascending seat order; every claimer calls it first.';
 

@@ -35,6 +35,21 @@ END $$;
 COMMENT ON FUNCTION booking.seat_map(uuid, text) IS
     'Seats of a showtime with live status (AVAILABLE/SELECTED/LOCKED/BOOKED/BLOCKED), position and price.';
 
+-- Seconds until the next live claim of a showtime lapses on its own (a hold or an unpaid booking running out),
+-- NULL when none will. Such a lapse writes nothing and so publishes nothing at that instant: a copy of the seat
+-- map kept by a reader (the API's seat-map cache) must not outlive it.
+CREATE FUNCTION booking.seat_map_next_lapse(p_showtime_id uuid) RETURNS double precision
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_now timestamptz := booking.clock();
+BEGIN
+    RETURN (SELECT extract(epoch FROM min(upper(c.during)) - v_now)::double precision
+              FROM booking.seat_claims c
+             WHERE c.showtime_id = p_showtime_id AND NOT upper_inf(c.during) AND upper(c.during) > v_now);
+END $$;
+COMMENT ON FUNCTION booking.seat_map_next_lapse(uuid) IS
+    'Seconds until the next hold or payment window of the showtime runs out (NULL: none); bounds seat-map caching.';
+
 -- Resolve public seat ids of a showtime's auditorium to seat rows; raises SEAT_NOT_FOUND / VALIDATION_ERROR.
 CREATE FUNCTION booking.resolve_seats(p_auditorium_id uuid, p_seat_codes text[])
 RETURNS SETOF booking.seats LANGUAGE plpgsql STABLE AS $$
@@ -86,34 +101,42 @@ COMMENT ON FUNCTION booking.assert_seats_free(uuid, bigint[], uuid, timestamptz)
     'Raises SEAT_UNAVAILABLE naming every seat that is inactive or claimed by someone other than the given hold.';
 
 -- Seats of a hold with their price: [{"id","rowLabel","seatNumber","type","price"}].
-CREATE FUNCTION booking.hold_seats_json(p_hold_id uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
-    SELECT coalesce(jsonb_agg(jsonb_build_object('id', s.code, 'rowLabel', s.row_label, 'seatNumber', s.seat_number,
-                                                 'type', s.seat_type, 'price', p.amount) ORDER BY s.y, s.x), '[]')
-      FROM booking.holds h
-      JOIN booking.seat_claims c ON c.hold_id = h.id AND c.kind = 'HOLD'
-      JOIN booking.seats s ON s.id = c.seat_id
-      LEFT JOIN booking.prices p ON p.showtime_id = h.showtime_id AND p.seat_type = s.seat_type
-     WHERE h.id = p_hold_id
-$$;
+CREATE FUNCTION booking.hold_seats_json(p_hold_id uuid) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
+        SELECT coalesce(jsonb_agg(jsonb_build_object('id', s.code, 'rowLabel', s.row_label, 'seatNumber', s.seat_number,
+                                                     'type', s.seat_type, 'price', p.amount) ORDER BY s.y, s.x), '[]')
+          FROM booking.holds h
+          JOIN booking.seat_claims c ON c.hold_id = h.id AND c.kind = 'HOLD'
+          JOIN booking.seats s ON s.id = c.seat_id
+          LEFT JOIN booking.prices p ON p.showtime_id = h.showtime_id AND p.seat_type = s.seat_type
+         WHERE h.id = p_hold_id);
+END $$;
 COMMENT ON FUNCTION booking.hold_seats_json(uuid) IS 'The seats of a hold with row, number, type and price, as JSON.';
 
 -- Hold seats for a session: all or nothing. Holding again with the same token on the same showtime
 -- replaces the session's hold (same holdId, new seat set, fresh expiry) instead of leaving orphans.
+-- The hot path of a premiere rush, so it reads each table once: one query resolves the seats with their
+-- prices and builds the answer's JSON; the slower helpers (resolve_seats) only run to explain an error.
 CREATE FUNCTION booking.hold(p_showtime_id uuid, p_seat_ids text[], p_session_token text,
                              p_ttl_seconds int DEFAULT NULL, p_channel text DEFAULT NULL)
 RETURNS TABLE (hold_id uuid, expires_at timestamptz, total_amount numeric(10,2), currency char(3), seats jsonb)
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_ctx     record;
-    v_now     timestamptz := booking.clock();
-    v_ttl     int := coalesce(p_ttl_seconds, booking.setting('hold_ttl_seconds')::int);
-    v_max     int := booking.setting('max_seats_per_hold')::int;
-    v_expires timestamptz;
-    v_hold    uuid;
-    v_ids     bigint[];
-    v_added   text[];
-    v_dropped text[];
+    v_ctx      record;
+    v_now      timestamptz := booking.clock();
+    v_ttl      int := coalesce(p_ttl_seconds, booking.setting('hold_ttl_seconds')::int);
+    v_max      int := booking.setting('max_seats_per_hold')::int;
+    v_expires  timestamptz;
+    v_hold     uuid;
+    v_ids      bigint[];
+    v_distinct int;
+    v_total    numeric(10,2);
+    v_json     jsonb;
+    v_added    text[];
+    v_dropped  text[];
     v_unpriced text[];
+    v_taken    text[];
 BEGIN
     -- A hold lives five minutes; losing the last moment of holds in a crash only puts seats back on sale.
     -- Not waiting for the WAL flush matters here: NOTIFY serialises commits server-wide (docs/benchmarks.md).
@@ -135,11 +158,20 @@ BEGIN
         PERFORM booking.raise_error('SHOWTIME_NOT_ON_SALE', 'this showtime is no longer on sale',
             jsonb_build_object('showtimeId', p_showtime_id));
     END IF;
-    SELECT array_agg(s.id ORDER BY s.id) INTO v_ids FROM booking.resolve_seats(v_ctx.auditorium_id, p_seat_ids) s;
-    SELECT array_agg(DISTINCT s.seat_type::text) INTO v_unpriced
-      FROM booking.seats s
-     WHERE s.id = ANY (v_ids)
-       AND NOT EXISTS (SELECT 1 FROM booking.prices p WHERE p.showtime_id = p_showtime_id AND p.seat_type = s.seat_type);
+
+    SELECT array_agg(s.id ORDER BY s.id), count(DISTINCT r.code),
+           array_agg(DISTINCT s.seat_type::text) FILTER (WHERE p.amount IS NULL),
+           sum(p.amount),
+           jsonb_agg(jsonb_build_object('id', s.code, 'rowLabel', s.row_label, 'seatNumber', s.seat_number,
+                                        'type', s.seat_type, 'price', p.amount) ORDER BY s.y, s.x)
+      INTO v_ids, v_distinct, v_unpriced, v_total, v_json
+      FROM unnest(p_seat_ids) r(code)
+      JOIN booking.seats s ON s.auditorium_id = v_ctx.auditorium_id AND s.code = r.code
+      LEFT JOIN booking.prices p ON p.showtime_id = p_showtime_id AND p.seat_type = s.seat_type;
+    IF coalesce(cardinality(p_seat_ids), 0) = 0 OR v_distinct IS DISTINCT FROM cardinality(p_seat_ids)
+       OR cardinality(v_ids) <> cardinality(p_seat_ids) THEN
+        PERFORM booking.resolve_seats(v_ctx.auditorium_id, p_seat_ids);  -- raises the precise error
+    END IF;
     IF v_unpriced IS NOT NULL THEN
         PERFORM booking.raise_error('SEAT_UNAVAILABLE', 'seats of these types are not on sale: ' || array_to_string(v_unpriced, ', '),
             jsonb_build_object('showtimeId', p_showtime_id, 'seatIds', to_jsonb(p_seat_ids), 'types', to_jsonb(v_unpriced)));
@@ -154,7 +186,19 @@ BEGIN
        AND h.status = 'ACTIVE' AND h.expires_at > v_now
      ORDER BY h.created_at DESC LIMIT 1;
 
-    PERFORM booking.assert_seats_free(p_showtime_id, v_ids, v_hold, v_now);
+    -- booking.assert_seats_free, inline: inactive seats and live claims other than this session's hold
+    SELECT array_agg(s.code ORDER BY s.code) INTO v_taken
+      FROM booking.seats s
+     WHERE s.id = ANY (v_ids)
+       AND (NOT s.is_active OR EXISTS (
+            SELECT 1 FROM booking.seat_claims c
+             WHERE c.showtime_id = p_showtime_id AND c.seat_id = s.id
+               AND c.during && tstzrange(v_now, NULL)
+               AND NOT (c.kind = 'HOLD' AND v_hold IS NOT NULL AND c.hold_id = v_hold)));
+    IF v_taken IS NOT NULL THEN
+        PERFORM booking.raise_error('SEAT_UNAVAILABLE', 'seats not available: ' || array_to_string(v_taken, ', '),
+            jsonb_build_object('showtimeId', p_showtime_id, 'seatIds', to_jsonb(v_taken)));
+    END IF;
     -- smart seating (75_smart_seating.sql): group limit, channels, companion hold-back, no lone empty seat
     PERFORM booking.assert_hold_rules(p_showtime_id, v_ids, p_session_token, v_hold, p_channel, v_now);
 
@@ -163,6 +207,9 @@ BEGIN
         INSERT INTO booking.holds (showtime_id, session_token, created_at, expires_at, channel)
         VALUES (p_showtime_id, p_session_token, v_now, v_expires, p_channel)
         RETURNING id INTO v_hold;
+        INSERT INTO booking.seat_claims (showtime_id, seat_id, kind, hold_id, during)
+        SELECT p_showtime_id, sid, 'HOLD', v_hold, tstzrange(v_now, v_expires) FROM unnest(v_ids) sid;
+        v_added := p_seat_ids;
     ELSE
         UPDATE booking.holds h SET expires_at = v_expires, channel = coalesce(p_channel, h.channel) WHERE h.id = v_hold;
         WITH gone AS (
@@ -171,26 +218,20 @@ BEGIN
         SELECT array_agg(s.code) INTO v_dropped FROM gone JOIN booking.seats s ON s.id = gone.seat_id;
         UPDATE booking.seat_claims c SET during = tstzrange(lower(c.during), v_expires)
          WHERE c.hold_id = v_hold AND c.kind = 'HOLD';
+        WITH added AS (
+            INSERT INTO booking.seat_claims (showtime_id, seat_id, kind, hold_id, during)
+            SELECT p_showtime_id, sid, 'HOLD', v_hold, tstzrange(v_now, v_expires)
+              FROM unnest(v_ids) sid
+             WHERE NOT EXISTS (SELECT 1 FROM booking.seat_claims c WHERE c.hold_id = v_hold AND c.seat_id = sid)
+             ORDER BY sid
+            RETURNING seat_id)
+        SELECT array_agg(s.code) INTO v_added FROM added JOIN booking.seats s ON s.id = added.seat_id;
     END IF;
-
-    WITH added AS (
-        INSERT INTO booking.seat_claims (showtime_id, seat_id, kind, hold_id, during)
-        SELECT p_showtime_id, sid, 'HOLD', v_hold, tstzrange(v_now, v_expires)
-          FROM unnest(v_ids) sid
-         WHERE NOT EXISTS (SELECT 1 FROM booking.seat_claims c WHERE c.hold_id = v_hold AND c.seat_id = sid)
-         ORDER BY sid
-        RETURNING seat_id)
-    SELECT array_agg(s.code) INTO v_added FROM added JOIN booking.seats s ON s.id = added.seat_id;
 
     PERFORM booking.publish_seat_change(p_showtime_id, v_added, 'LOCKED');
     PERFORM booking.publish_seat_change(p_showtime_id, v_dropped, 'AVAILABLE');
 
-    RETURN QUERY
-    SELECT v_hold, v_expires,
-           (SELECT coalesce(sum(p.amount), 0)::numeric(10,2) FROM booking.seats s
-              JOIN booking.prices p ON p.showtime_id = p_showtime_id AND p.seat_type = s.seat_type
-             WHERE s.id = ANY (v_ids)),
-           v_ctx.currency, booking.hold_seats_json(v_hold);
+    RETURN QUERY SELECT v_hold, v_expires, coalesce(v_total, 0)::numeric(10,2), v_ctx.currency, v_json;
 END $$;
 COMMENT ON FUNCTION booking.hold(uuid, text[], text, int, text) IS
     'Holds seats for a session token, all or nothing, for hold_ttl_seconds; re-holding replaces the session''s hold. '

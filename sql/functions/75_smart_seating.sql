@@ -14,10 +14,13 @@ ON CONFLICT (sqlstate) DO UPDATE
 -- Options and operator tools
 -- ---------------------------------------------------------------------------------------------------------
 
-CREATE FUNCTION booking.lone_seat_rule(p_showtime_id uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT o.lone_seat_rule FROM booking.showtime_seating o WHERE o.showtime_id = p_showtime_id),
-                    coalesce(booking.setting('lone_seat_rule'), 'on') = 'on')
-$$;
+CREATE FUNCTION booking.lone_seat_rule(p_showtime_id uuid) RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v boolean;
+BEGIN
+    SELECT o.lone_seat_rule INTO v FROM booking.showtime_seating o WHERE o.showtime_id = p_showtime_id;
+    RETURN coalesce(v, coalesce(booking.setting('lone_seat_rule'), 'on') = 'on');
+END $$;
 COMMENT ON FUNCTION booking.lone_seat_rule(uuid) IS
     'Whether holds of this showtime may not leave a lone empty seat: its own option, else the lone_seat_rule setting.';
 
@@ -100,10 +103,11 @@ COMMENT ON FUNCTION booking.link_companion_seats(uuid, text, text[], text) IS
     'Links companion seats to a WHEELCHAIR space (replacing its links; empty array unlinks); audited; returns the count.';
 
 -- When companion seats of a showtime go on general sale.
-CREATE FUNCTION booking.companion_release_at(p_showtime_id uuid) RETURNS timestamptz LANGUAGE sql STABLE AS $$
-    SELECT st.starts_at - make_interval(mins => coalesce(booking.setting('companion_release_minutes'), '60')::int)
-      FROM booking.showtimes st WHERE st.id = p_showtime_id
-$$;
+CREATE FUNCTION booking.companion_release_at(p_showtime_id uuid) RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT st.starts_at FROM booking.showtimes st WHERE st.id = p_showtime_id)
+           - make_interval(mins => coalesce(booking.setting('companion_release_minutes'), '60')::int);
+END $$;
 COMMENT ON FUNCTION booking.companion_release_at(uuid) IS
     'Instant companion seats of a showtime are released to everyone: start minus companion_release_minutes.';
 
@@ -237,24 +241,32 @@ COMMENT ON FUNCTION booking.try_lock_seats(uuid, bigint[]) IS
 -- being replaced). An empty wheelchair space is never "lone": it is a space, not a seat to fill.
 CREATE FUNCTION booking.lone_seats_after(p_showtime_id uuid, p_seat_ids bigint[], p_own_hold uuid,
                                          p_now timestamptz DEFAULT NULL)
-RETURNS text[] LANGUAGE sql STABLE AS $$
-    WITH now_ AS (SELECT coalesce(p_now, booking.clock()) AS t),
-    rows_ AS (SELECT DISTINCT s.auditorium_id, s.row_label FROM booking.seats s WHERE s.id = ANY (p_seat_ids)),
-    occ AS (
-        SELECT s.id, s.code, s.row_label, s.x, s.seat_type, s.id = ANY (p_seat_ids) AS mine,
-               (NOT s.is_active OR s.id = ANY (p_seat_ids) OR EXISTS (
-                    SELECT 1 FROM booking.seat_claims c, now_
-                     WHERE c.showtime_id = p_showtime_id AND c.seat_id = s.id AND c.during && tstzrange(now_.t, NULL)
-                       AND (c.kind <> 'HOLD' OR p_own_hold IS NULL OR c.hold_id <> p_own_hold))) AS taken
-          FROM booking.seats s JOIN rows_ r ON r.auditorium_id = s.auditorium_id AND r.row_label = s.row_label)
-    SELECT array_agg(e.code ORDER BY e.row_label, e.x)
-      FROM occ e
-      LEFT JOIN occ l ON l.row_label = e.row_label AND l.x = e.x - 1
-      LEFT JOIN occ r ON r.row_label = e.row_label AND r.x = e.x + 1
-     WHERE NOT e.taken AND e.seat_type <> 'WHEELCHAIR'
-       AND coalesce(l.taken, true) AND coalesce(r.taken, true)
-       AND (coalesce(l.mine, false) OR coalesce(r.mine, false))
-$$;
+RETURNS text[] LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_now timestamptz := coalesce(p_now, booking.clock());
+BEGIN
+    -- One pass over the touched rows: lag/lead give each seat its neighbours (a gap in x is an aisle).
+    RETURN (
+        WITH occ AS MATERIALIZED (
+            SELECT s.code, s.row_label, s.x, s.seat_type, s.id = ANY (p_seat_ids) AS mine,
+                   (NOT s.is_active OR s.id = ANY (p_seat_ids) OR EXISTS (
+                        SELECT 1 FROM booking.seat_claims c
+                         WHERE c.showtime_id = p_showtime_id AND c.seat_id = s.id AND c.during && tstzrange(v_now, NULL)
+                           AND (c.kind <> 'HOLD' OR p_own_hold IS NULL OR c.hold_id <> p_own_hold))) AS taken
+              FROM booking.seats s
+             WHERE (s.auditorium_id, s.row_label) IN (SELECT t.auditorium_id, t.row_label FROM booking.seats t
+                                                       WHERE t.id = ANY (p_seat_ids))),
+        nb AS (
+            SELECT o.code, o.row_label, o.x, o.seat_type, o.taken,
+                   CASE WHEN lag(o.x) OVER w = o.x - 1 THEN lag(o.taken) OVER w ELSE true END AS l_taken,
+                   CASE WHEN lag(o.x) OVER w = o.x - 1 THEN lag(o.mine) OVER w ELSE false END AS l_mine,
+                   CASE WHEN lead(o.x) OVER w = o.x + 1 THEN lead(o.taken) OVER w ELSE true END AS r_taken,
+                   CASE WHEN lead(o.x) OVER w = o.x + 1 THEN lead(o.mine) OVER w ELSE false END AS r_mine
+              FROM occ o WINDOW w AS (PARTITION BY o.row_label ORDER BY o.x))
+        SELECT array_agg(n.code ORDER BY n.row_label, n.x)
+          FROM nb n
+         WHERE NOT n.taken AND n.seat_type <> 'WHEELCHAIR' AND n.l_taken AND n.r_taken AND (n.l_mine OR n.r_mine));
+END $$;
 COMMENT ON FUNCTION booking.lone_seats_after(uuid, bigint[], uuid, timestamptz) IS
     'Seat ids that taking these seats would leave as a lone empty seat (between taken seats, aisles or row ends).';
 
@@ -615,9 +627,10 @@ COMMENT ON FUNCTION booking.hold_best_available(uuid, text, int, text[], boolean
 -- Seat status history
 -- ---------------------------------------------------------------------------------------------------------
 
-CREATE FUNCTION booking.claim_status(p_kind booking.claim_kind) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE p_kind WHEN 'HOLD' THEN 'LOCKED' WHEN 'BOOKING' THEN 'BOOKED' ELSE 'BLOCKED' END
-$$;
+CREATE FUNCTION booking.claim_status(p_kind booking.claim_kind) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN CASE p_kind WHEN 'HOLD' THEN 'LOCKED' WHEN 'BOOKING' THEN 'BOOKED' ELSE 'BLOCKED' END;
+END $$;
 COMMENT ON FUNCTION booking.claim_status(booking.claim_kind) IS 'Seat-map status of a live claim kind: LOCKED, BOOKED or BLOCKED.';
 
 -- One statement trigger per operation (transition tables): one INSERT into the history per statement.

@@ -2,12 +2,13 @@
 
 import gzip
 import re
+import uuid
 
 import httpx
 
 import psycopg
 
-from .conftest import ADMIN
+from .conftest import ADMIN, make_showtime
 
 
 def test_full_booking_flow_then_cancel_and_refund(client, showtime, fake_stripe, db_url):
@@ -93,7 +94,16 @@ def test_full_booking_flow_then_cancel_and_refund(client, showtime, fake_stripe,
     assert again.status_code == 409 and again.json()["error"]["code"] == "ALREADY_CANCELLED"
 
 
-def test_partial_refund_and_admin_override(client, showtime, fake_stripe, db_url):
+def test_partial_refund_and_admin_override(client, grand, fake_stripe, db_url):
+    # The show is moved to half an hour from now below: an auditorium of its own, so that no demo showtime can
+    # overlap it whatever the time of day.
+    with psycopg.connect(db_url) as conn:
+        cinema_id = conn.execute("SELECT cinema_id FROM booking.auditoriums WHERE id = %s", (grand[1],)).fetchone()[0]
+    r = client.post("/api/admin/auditoriums", headers=ADMIN, json={
+        "cinemaId": str(cinema_id), "name": f"Override test {uuid.uuid4().hex[:8]}",
+        "layout": {"rows": [{"label": "B", "seats": [{"number": 1}, {"number": 2}]}]}})
+    assert r.status_code == 201, r.text
+    showtime = make_showtime(client, (grand[0], r.json()["id"]))
     hold = client.post("/api/bookings/hold", json={"showtimeId": showtime, "seatIds": ["seat-b1"],
                                                    "sessionToken": "sess-partial"}).json()
     booking = client.post("/api/bookings/confirm", json={
