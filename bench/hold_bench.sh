@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pgbench: booking.hold of 2 seats vs a trivial one-row INSERT transaction, measured in the same run.
-#   bash bench/hold_bench.sh                 # 15 s per workload, 16 clients
+#   bash bench/hold_bench.sh                 # 10 s per workload, 16 clients, 3 runs (medians)
 #   DURATION=60 CLIENTS=32 bash bench/hold_bench.sh
 # Uses its own database (BENCH_DB, default marquee_bench_core), re-created each run.
 set -euo pipefail
@@ -9,9 +9,10 @@ PY=${PY:-.venv/bin/python}
 SERVER=${BENCH_SERVER:-postgresql://postgres@127.0.0.1:5432}
 DB=${BENCH_DB:-marquee_bench_core}
 URL="$SERVER/$DB"
-DURATION=${DURATION:-15}
+DURATION=${DURATION:-10}
 CLIENTS=${CLIENTS:-16}
 THREADS=${THREADS:-2}
+RUNS=${RUNS:-3}  # each workload runs RUNS times, interleaved; medians are reported
 HOLD_TTL_SECONDS=${HOLD_TTL_SECONDS:-300}; export HOLD_TTL_SECONDS
 LOGS=$(mktemp -d /tmp/hold_bench.XXXXXX)
 # one run at a time on this machine (bench/run.sh calls this script too): the runs would share $DB and the CPUs
@@ -32,20 +33,32 @@ run() {  # run NAME SCRIPT -> prints TPS
   echo "$out" | sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
 }
 
-echo "pgbench: $CLIENTS clients, $THREADS threads, ${DURATION}s per workload, prepared statements; database $DB"
-trivial=$(run trivial trivial_insert.sql)
-hold=$(run hold hold.sql)
-sleep 2  # let the last 1-second holds expire before the next workload
-hold_release=$(run hold_release hold_release.sql)
-trivial2=$(run trivial2 trivial_insert.sql)
+median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "pgbench: $CLIENTS clients, $THREADS threads, ${DURATION}s per workload, $RUNS run(s), prepared statements; database $DB"
+declare -A tps
+for run_no in $(seq "$RUNS"); do
+  tps[trivial]+=" $(run trivial trivial_insert.sql)"
+  tps[hold]+=" $(run hold hold.sql)"
+  sleep 2  # let the last 1-second holds expire before the next workload
+  tps[hold_release]+=" $(run hold_release hold_release.sql)"
+  tps[hold_confirm]+=" $(run hold_confirm hold_confirm.sql)"
+  tps[flow]+=" $(run flow flow.sql)"
+  tps[trivial]+=" $(run trivial2 trivial_insert.sql)"
+done
 holds=$(psql "$URL" -AtqX -c "SELECT count(*) FROM booking.holds WHERE status = 'ACTIVE'")
 hold_tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$LOGS/hold.log")
-printf '%-34s %10s\n' "workload" "TPS"
-printf '%-34s %10.0f\n' "trivial one-row INSERT (before)" "$trivial" "hold 2 seats (1 s TTL, expire)" "$hold" \
-       "hold 2 seats + release" "$hold_release" "trivial one-row INSERT (after)" "$trivial2"
-awk -v h="$hold" -v hr="$hold_release" -v t1="$trivial" -v t2="$trivial2" 'BEGIN {
-  t = (t1 + t2) / 2;
-  printf "ratio hold / trivial INSERT          %.2f  (trivial = mean of before/after runs: %.0f TPS)\n", h / t, t;
-  printf "ratio hold+release / trivial INSERT  %.2f\n", hr / t }'
-echo "pgbench logs: $LOGS"
-echo "hold transactions: $hold_tx, holds made: $holds, collisions (a live seat was met): $((hold_tx - holds))"
+paid=$(psql "$URL" -AtqX -c "SELECT count(*) FROM booking.bookings WHERE status = 'CONFIRMED'")
+printf '%-44s %10s   %s\n' "workload (one pgbench transaction)" "median TPS" "runs"
+for w in trivial hold hold_release hold_confirm flow; do
+  label=$(case $w in trivial) echo "trivial one-row INSERT (before+after)";; hold) echo "hold 2 seats (1 s TTL, expire)";;
+          hold_release) echo "hold 2 seats + release";; hold_confirm) echo "hold, then confirm (2 transactions)";;
+          flow) echo "map, hold, price, confirm, pay (5 transactions)";; esac)
+  printf '%-44s %10.0f  %s\n' "$label" "$(median <<<"${tps[$w]}")" "${tps[$w]}"
+done
+t=$(median <<<"${tps[trivial]}")
+awk -v h="$(median <<<"${tps[hold]}")" -v hr="$(median <<<"${tps[hold_release]}")" -v t="$t" 'BEGIN {
+  printf "ratio hold / trivial INSERT          %.3f  (medians; trivial INSERT %.0f TPS)\n", h / t, t;
+  printf "ratio hold+release / trivial INSERT  %.3f\n", hr / t }'
+echo "pgbench logs (last run): $LOGS"
+echo "last hold run: $hold_tx transactions, holds live at the end: $holds; paid bookings made by the flow runs: $paid"

@@ -18,7 +18,7 @@ step() {  # step NAME COMMAND...: run, keep the log, remember failures
 }
 
 if (( SMOKE )); then
-  step pgbench env DURATION=2 CLIENTS=4 bash bench/hold_bench.sh
+  step pgbench env DURATION=2 CLIENTS=4 RUNS=1 bash bench/hold_bench.sh
   step seed_vs_marquee bash -c "$PY -m api.migrate --database-url postgresql://postgres@127.0.0.1:5432/marquee_bench_seed --demo >/dev/null && \
        $PY bench/baselines/seed_vs_marquee.py --buyers 40 --concurrency 8 --database-url postgresql://postgres@127.0.0.1:5432/marquee_bench_seed"
   step http env SECONDS_PER_ENDPOINT=2 bash bench/http/run.sh

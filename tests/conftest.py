@@ -118,6 +118,7 @@ def api_server(api_process) -> Iterator[str]:
 def demo_data(db_url) -> str:
     """Loads sql/demo/demo.sql into the test database once per session; returns the database URL."""
     with psycopg.connect(db_url, autocommit=True) as conn:
-        if not conn.execute("SELECT EXISTS (SELECT 1 FROM booking.cinemas)").fetchone()[0]:
+        # other modules create cinemas of their own first; the demo is loaded unless it is there already
+        if not conn.execute("SELECT EXISTS (SELECT 1 FROM booking.cinemas WHERE name = 'Marquee Downtown')").fetchone()[0]:
             conn.execute(DEMO_SQL.read_text())
     return db_url

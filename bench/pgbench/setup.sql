@@ -14,6 +14,7 @@ BEGIN
                    (SELECT jsonb_agg(jsonb_build_object('number', s)) FROM generate_series(1, 20) s)))
           FROM generate_series(1, 10) r)));
     m := booking.create_movie('Bench Movie', 100);
+    PERFORM booking.create_promo_code('SAVE20', 'PERCENT', 20);
     FOR i IN 1 .. 500 LOOP
         INSERT INTO bench.showtimes VALUES (i, booking.create_showtime(m, a,
             date_trunc('day', now()) + interval '1 day' + make_interval(hours => 3 * i), '{"STANDARD": 12.00}'));
@@ -42,4 +43,38 @@ BEGIN
     RETURN true;
 EXCEPTION WHEN SQLSTATE 'MQ010' OR exclusion_violation OR deadlock_detected THEN  -- seat taken
     RETURN false;
+END $$;
+
+-- The steps of a purchase as the API runs them, one transaction per request (bench/pgbench/flow.sql). A refused
+-- hold returns 'none' and every later step passes 'none' through, so pgbench never aborts a client.
+CREATE OR REPLACE FUNCTION bench.step_hold(p_n int, p_row int, p_seat int, p_token text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT h.hold_id::text FROM booking.hold((SELECT id FROM bench.showtimes WHERE n = p_n),
+        ARRAY['seat-' || chr(96 + p_row) || p_seat, 'seat-' || chr(96 + p_row) || (p_seat + 1)], p_token) h);
+EXCEPTION WHEN SQLSTATE 'MQ010' OR exclusion_violation OR deadlock_detected THEN
+    RETURN 'none';
+END $$;
+
+CREATE OR REPLACE FUNCTION bench.step_price(p_hold text, p_token text) RETURNS numeric
+LANGUAGE sql AS $$
+    SELECT final_amount FROM booking.price_hold(nullif(p_hold, 'none')::uuid, 'SAVE20', p_token)
+     WHERE p_hold <> 'none'
+$$;
+
+CREATE OR REPLACE FUNCTION bench.step_confirm(p_hold text, p_token text) RETURNS text
+LANGUAGE sql AS $$
+    SELECT coalesce((SELECT c.booking_id::text FROM booking.confirm(nullif(p_hold, 'none')::uuid, 'bench@example.com',
+                                                                    'Bench Buyer', NULL, 'CARD', p_token) c
+                      WHERE p_hold <> 'none'), 'none')
+$$;
+
+CREATE OR REPLACE FUNCTION bench.step_pay(p_booking text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_booking = 'none' THEN
+        RETURN 'none';
+    END IF;
+    PERFORM booking.attach_payment_intent(p_booking::uuid, 'pi_bench_' || p_booking);
+    RETURN (SELECT r.status::text FROM booking.record_payment('pi_bench_' || p_booking, 'succeeded') r);
 END $$;

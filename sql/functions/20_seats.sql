@@ -103,14 +103,16 @@ COMMENT ON FUNCTION booking.assert_seats_free(uuid, bigint[], uuid, timestamptz)
 -- Seats of a hold with their price: [{"id","rowLabel","seatNumber","type","price"}].
 CREATE FUNCTION booking.hold_seats_json(p_hold_id uuid) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
 BEGIN
+    -- claims by hold_id first (see booking.hold_subtotal)
     RETURN (
+        WITH c AS MATERIALIZED (
+            SELECT c.seat_id FROM booking.seat_claims c WHERE c.hold_id = p_hold_id AND c.kind = 'HOLD')
         SELECT coalesce(jsonb_agg(jsonb_build_object('id', s.code, 'rowLabel', s.row_label, 'seatNumber', s.seat_number,
                                                      'type', s.seat_type, 'price', p.amount) ORDER BY s.y, s.x), '[]')
-          FROM booking.holds h
-          JOIN booking.seat_claims c ON c.hold_id = h.id AND c.kind = 'HOLD'
+          FROM c
           JOIN booking.seats s ON s.id = c.seat_id
-          LEFT JOIN booking.prices p ON p.showtime_id = h.showtime_id AND p.seat_type = s.seat_type
-         WHERE h.id = p_hold_id);
+          LEFT JOIN booking.prices p ON p.showtime_id = (SELECT h.showtime_id FROM booking.holds h WHERE h.id = p_hold_id)
+                                    AND p.seat_type = s.seat_type);
 END $$;
 COMMENT ON FUNCTION booking.hold_seats_json(uuid) IS 'The seats of a hold with row, number, type and price, as JSON.';
 

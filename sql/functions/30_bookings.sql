@@ -8,10 +8,11 @@ DECLARE
     v booking.promo_codes;
     v_pending int;
 BEGIN
-    IF p_lock THEN
-        SELECT * INTO v FROM booking.promo_codes WHERE upper(code) = upper(btrim(p_code)) FOR UPDATE;
-    ELSE
-        SELECT * INTO v FROM booking.promo_codes WHERE upper(code) = upper(btrim(p_code));
+    SELECT * INTO v FROM booking.promo_codes WHERE upper(code) = upper(btrim(p_code));
+    -- Only a code with a use limit is counted under a lock: locking an unlimited code would queue every
+    -- buyer of a premiere who types it behind one another.
+    IF p_lock AND v.max_uses IS NOT NULL THEN
+        SELECT * INTO v FROM booking.promo_codes WHERE id = v.id FOR UPDATE;
     END IF;
     IF v.id IS NULL THEN
         PERFORM booking.raise_error('PROMO_INVALID', format('unknown promo code %s', p_code),
@@ -50,14 +51,18 @@ COMMENT ON FUNCTION booking.promo_discount(booking.promo_kind, numeric, numeric)
 
 -- Subtotal and ticket count of a hold's seats.
 CREATE FUNCTION booking.hold_subtotal(p_hold_id uuid, OUT subtotal numeric(10,2), OUT tickets int)
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce(sum(p.amount), 0)::numeric(10,2), count(*)::int
-      FROM booking.seat_claims c
-      JOIN booking.holds h ON h.id = c.hold_id
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    -- The hold's claims first, by hold_id: joined the other way round, a planner with stale statistics walks
+    -- every seat of the auditorium through the GiST index on (showtime, seat, during) (41 ms, not 0.1 ms).
+    WITH c AS MATERIALIZED (
+        SELECT c.seat_id FROM booking.seat_claims c WHERE c.hold_id = p_hold_id AND c.kind = 'HOLD')
+    SELECT coalesce(sum(p.amount), 0)::numeric(10,2), count(*)::int INTO subtotal, tickets
+      FROM c
       JOIN booking.seats s ON s.id = c.seat_id
-      JOIN booking.prices p ON p.showtime_id = h.showtime_id AND p.seat_type = s.seat_type
-     WHERE c.hold_id = p_hold_id AND c.kind = 'HOLD'
-$$;
+      JOIN booking.prices p ON p.showtime_id = (SELECT h.showtime_id FROM booking.holds h WHERE h.id = p_hold_id)
+                           AND p.seat_type = s.seat_type;
+END $$;
 COMMENT ON FUNCTION booking.hold_subtotal(uuid) IS 'Sum of the seat prices of a hold and its number of seats.';
 
 -- Price a hold, optionally applying a promo code. An accepted code stays attached to the hold so confirm charges
