@@ -38,6 +38,14 @@ def _api_database_url() -> str:
     return _with_user(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), "booking_api")
 
 
+def _worker_database_url() -> str:
+    # Workers (outbox relay, mail, payment jobs) run as booking_worker: the API's function rights, no table access.
+    explicit = os.environ.get("WORKER_DATABASE_URL")
+    if explicit:
+        return explicit
+    return _with_user(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), "booking_worker")
+
+
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
@@ -46,6 +54,7 @@ def _int(name: str, default: int) -> int:
 class Settings:
     database_url: str = field(default_factory=lambda: os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
     api_database_url: str = field(default_factory=_api_database_url)
+    worker_database_url: str = field(default_factory=_worker_database_url)
     redis_url: str = field(default_factory=lambda: os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     port: int = field(default_factory=lambda: _int("PORT", 8000))
     db_pool_max: int = field(default_factory=lambda: _int("DB_POOL_MAX", 20))

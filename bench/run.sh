@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: every benchmark in sequence (a few minutes), each printing its ratio against a yardstick or
 # limit measured in the same run. `--smoke` (CI) runs each for a couple of seconds so none can rot.
-#   bash bench/run.sh            # full: pgbench 15 s/workload, rush 2,000 buyers, growth up to 10M claims / 300 s
+#   bash bench/run.sh            # full: pgbench 3 x 10 s/workload, HTTP (wrk), rush 2,000 buyers, growth to 10M claims (<= 600 s)
 #   bash bench/run.sh --smoke
 # Each benchmark uses its own database (marquee_bench_*), re-created; the shared demo database is not touched.
 set -uo pipefail
@@ -30,7 +30,7 @@ else
        $PY bench/baselines/seed_vs_marquee.py --buyers 300 --concurrency 32 --database-url postgresql://postgres@127.0.0.1:5432/marquee_bench_seed"
   step http env SERVERS="uvicorn granian" bash bench/http/run.sh
   step rush "$PY" bench/rush.py --buyers 2000 --rows 15 --concurrency 200
-  step growth "$PY" bench/growth.py --target 10000000 --budget 300 --samples 200
+  step growth "$PY" bench/growth.py --target 10000000 --budget 600 --samples 200
 fi
 
 echo; echo "=== summary (logs in $OUT)"

@@ -18,7 +18,7 @@ def _bool(name: str, default: bool) -> bool:
 
 @dataclass(frozen=True)
 class MailSettings:
-    database_url: str = field(default_factory=lambda: Settings().database_url)
+    database_url: str = field(default_factory=lambda: Settings().worker_database_url)
     redis_url: str = field(default_factory=lambda: Settings().redis_url)
     # Redis key prefix of our Dramatiq queues: several deployments (or test runs) can share one Redis.
     dramatiq_namespace: str = field(default_factory=lambda: _env("DRAMATIQ_NAMESPACE", "marquee"))

@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                         default=float(os.environ.get("PAYMENTS_JOB_INTERVAL_SECONDS", "15")))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
-    url = Settings().database_url
+    url = Settings().worker_database_url
     if args.once or args.reconcile:
         return asyncio.run(_one(url, args.reconcile))
     try:

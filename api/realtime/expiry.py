@@ -83,7 +83,7 @@ async def _main() -> None:
     from ..config import Settings
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    publisher = ExpiryPublisher(Settings().database_url,
+    publisher = ExpiryPublisher(Settings().api_database_url,
                                 interval=float(os.environ.get("EXPIRY_POLL_SECONDS", "0.5")))
     await publisher.run()
 

@@ -4,6 +4,8 @@
 --                            search_path), SELECT on booking.error_codes, no other table access.
 --   booking_admin  LOGIN:   operators: everything booking_api can do, plus erasure, retention, report refresh,
 --                            reading the audit trail and the reporting views.
+--   booking_worker LOGIN:   the workers (outbox relay, mail actors, payment jobs): member of booking_api, so the
+--                            same function rights and no table access.
 --   bi_reader      LOGIN:   BI tools: SELECT on the reporting views, nothing else (they hold no personal data).
 -- No passwords here: local connections use trust auth; production sets them outside the repository.
 -- Details and the reasoning: docs/security.md.
@@ -17,6 +19,7 @@ BEGIN
         ('marquee_owner', 'NOLOGIN', 'Marquee: owns the booking and reporting schemas; functions run as it.'),
         ('booking_api',   'LOGIN',   'Marquee API: may only EXECUTE the API''s booking functions.'),
         ('booking_admin', 'LOGIN',   'Marquee operators: API functions plus erasure, retention, report refresh, audit trail.'),
+        ('booking_worker', 'LOGIN',  'Marquee workers (relay, mail, payment jobs): the API''s function rights, no table access.'),
         ('bi_reader',     'LOGIN',   'BI tools: SELECT on the reporting views only (no personal data).')
     ) AS t(name, options, description) LOOP
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r.name) THEN
@@ -145,6 +148,9 @@ DO $membership$
 BEGIN
     IF NOT pg_has_role('booking_admin', 'booking_api', 'MEMBER') THEN
         GRANT booking_api TO booking_admin;
+    END IF;
+    IF NOT pg_has_role('booking_worker', 'booking_api', 'MEMBER') THEN
+        GRANT booking_api TO booking_worker;
     END IF;
     IF NOT pg_has_role('booking_admin', 'bi_reader', 'MEMBER') THEN
         GRANT bi_reader TO booking_admin;
