@@ -2,6 +2,7 @@
 
 import csv
 import io
+import uuid
 
 import httpx
 import psycopg
@@ -15,9 +16,15 @@ def sold(demo_data):
     """One paid booking at a demo showtime, with reports refreshed; returns (cinema id, booking reference)."""
     with psycopg.connect(demo_data, autocommit=True) as conn:
         conn.execute("SET marquee.publish_seat_changes = 'off'")
-        showtime, cinema = conn.execute(
-            """SELECT st.id, a.cinema_id FROM booking.showtimes st JOIN booking.auditoriums a ON a.id = st.auditorium_id
-                WHERE st.starts_at > now() + interval '1 day' ORDER BY st.starts_at LIMIT 1""").fetchone()
+        # a cinema of its own: other test modules sell demo seats today too, and the report of a cinema's day
+        # must hold exactly this booking
+        cinema = conn.execute("SELECT booking.create_cinema(%s, 'Chicago', 'America/Chicago', 'USD')",
+                              (f"Reports HTTP {uuid.uuid4().hex[:8]}",)).fetchone()[0]
+        layout = '{"rows": [{"label": "D", "seats": [' + ", ".join(f'{{"number": {n}}}' for n in range(1, 13)) + ']}]}'
+        auditorium = conn.execute("SELECT booking.create_auditorium(%s, 'Hall', %s::jsonb)", (cinema, layout)).fetchone()[0]
+        movie = conn.execute("SELECT booking.create_movie('Reports HTTP Movie', 100)").fetchone()[0]
+        showtime = conn.execute("SELECT booking.create_showtime(%s, %s, now() + interval '3 days', '{\"STANDARD\": 12.00}')",
+                                (movie, auditorium)).fetchone()[0]
         hold = conn.execute("SELECT hold_id FROM booking.hold(%s, '{seat-d7,seat-d8}', 'rep-http')", (showtime,)).fetchone()[0]
         booking, ref = conn.execute(
             "SELECT booking_id, booking_reference FROM booking.confirm(%s, 'rep.http@example.com', '=cmd|calc', NULL, 'CARD', 'rep-http')",
