@@ -26,3 +26,4 @@ for server in ${SERVERS:-uvicorn}; do
     --concurrency "${CONCURRENCY:-16}"
   kill $API 2>/dev/null; wait $API 2>/dev/null || true
 done
+trap - EXIT
