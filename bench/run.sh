@@ -56,5 +56,7 @@ if g:
     print(f"growth   {s['claims_generated']:,} claims (target {s['target']:,}) in {s['generation_s']} s: "
           f"hold p50 x{s['hold_ratio_p50']}, seat map p50 x{s['map_ratio_p50']} vs empty (limit x{s['limit']})")
 PYEOF
+# plots next to the logs (docs/img holds the ones docs/benchmarks.md quotes: bench/plots.py RESULTS --out docs/img)
+"$PY" bench/plots.py "$OUT" --out "$OUT" || failed+=("plots")
 if (( ${#failed[@]} )); then echo "FAILED: ${failed[*]}"; exit 1; fi
 echo "all benchmarks ran"
