@@ -60,7 +60,7 @@ def hbars(rows: list[tuple[str, float, str]], title: str, unit: str, log: bool =
 def lines(series: dict[str, list[tuple[float, float]]], limits: dict[str, float], title: str, xlabel: str,
           ylabel: str) -> str:
     """Line chart; limits draws a dashed horizontal line per series name (same colour)."""
-    xs = [p[0] for pts in series.values() for p in pts]
+    xs = [p[0] for pts in series.values() for p in pts]  # a series with no points draws only its limit line
     ys = [p[1] for pts in series.values() for p in pts] + list(limits.values())
     x_max, y_max = max(xs) or 1, max(ys) * 1.15
     left = 70
@@ -84,7 +84,8 @@ def lines(series: dict[str, list[tuple[float, float]]], limits: dict[str, float]
     for i, (name, pts) in enumerate(series.items()):
         colour = COLORS[i % len(COLORS)]
         path = " ".join(f"{px(a):.1f},{py(b):.1f}" for a, b in pts)
-        body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        if pts:
+            body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         body += [f'<circle cx="{px(a):.1f}" cy="{py(b):.1f}" r="3" fill="{colour}"/>' for a, b in pts]
         if name in limits:
             body.append(f'<line x1="{left}" y1="{py(limits[name]):.1f}" x2="{W - RIGHT}" y2="{py(limits[name]):.1f}" '
@@ -149,6 +150,13 @@ def growth_plot(text: str) -> str | None:
     points = [json.loads(line) for line in text.splitlines() if line.startswith('{"claims"')]
     if not points:
         return None
+    if "hold_ratio" in points[0]:  # measured against an empty control database at every point
+        series = {"hold p50, grown / empty": [(p["claims"], p["hold_ratio"]) for p in points],
+                  "seat map p50, grown / empty": [(p["claims"], p["map_ratio"]) for p in points]}
+        limits = {"limit": 1.5}
+        series["limit"] = []
+        return lines(series, limits, "Growth: latency with history / latency of an empty database (limit 1.5)",
+                     "historical seat claims", "ratio")
     base = points[0]
     series = {"hold p50 (ms)": [(p["claims"], p["hold_ms_p50"]) for p in points],
               "seat map p50 (ms)": [(p["claims"], p["map_ms_p50"]) for p in points]}

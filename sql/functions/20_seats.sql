@@ -138,7 +138,6 @@ DECLARE
     v_added    text[];
     v_dropped  text[];
     v_unpriced text[];
-    v_taken    text[];
 BEGIN
     -- A hold lives five minutes; losing the last moment of holds in a crash only puts seats back on sale.
     -- Not waiting for the WAL flush matters here: NOTIFY serialises commits server-wide (docs/benchmarks.md).
@@ -188,19 +187,7 @@ BEGIN
        AND h.status = 'ACTIVE' AND h.expires_at > v_now
      ORDER BY h.created_at DESC LIMIT 1;
 
-    -- booking.assert_seats_free, inline: inactive seats and live claims other than this session's hold
-    SELECT array_agg(s.code ORDER BY s.code) INTO v_taken
-      FROM booking.seats s
-     WHERE s.id = ANY (v_ids)
-       AND (NOT s.is_active OR EXISTS (
-            SELECT 1 FROM booking.seat_claims c
-             WHERE c.showtime_id = p_showtime_id AND c.seat_id = s.id
-               AND c.during && tstzrange(v_now, NULL)
-               AND NOT (c.kind = 'HOLD' AND v_hold IS NOT NULL AND c.hold_id = v_hold)));
-    IF v_taken IS NOT NULL THEN
-        PERFORM booking.raise_error('SEAT_UNAVAILABLE', 'seats not available: ' || array_to_string(v_taken, ', '),
-            jsonb_build_object('showtimeId', p_showtime_id, 'seatIds', to_jsonb(v_taken)));
-    END IF;
+    PERFORM booking.assert_seats_free(p_showtime_id, v_ids, v_hold, v_now);
     -- smart seating (75_smart_seating.sql): group limit, channels, companion hold-back, no lone empty seat
     PERFORM booking.assert_hold_rules(p_showtime_id, v_ids, p_session_token, v_hold, p_channel, v_now);
 
