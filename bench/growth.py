@@ -5,9 +5,10 @@ History = past showtimes of the same auditorium, each sold out (100 bookings x 3
 open-ended as sold seats are), generated set-based (bench/growth_sql/history.sql). At every point the hot path is
 measured in SQL on one connection: hold 2 seats + release (one transaction each, like the API), and seat_map;
 medians and p99 of `--samples` calls. The yardstick is measured at the same time: the same showtime in a second,
-empty database (the control), batch for batch alternately with the grown one, three batches each, medians. The
-ratio grown / control is the result (target <= 1.5): on this shared VM one batch can be 1.6x slower than the next
-for reasons outside the database, so a baseline measured once at the start would make the curve noise.
+empty database (the control), batch for batch alternately with the grown one (each side first in turn), four
+batches each, medians. The ratio grown / control is the result (target <= 1.5): on this shared VM one batch can
+be 1.6x slower than the next for reasons outside the database, so a baseline measured once at the start would
+make the curve noise.
 
     .venv/bin/python bench/growth.py                        # up to 10M claims or 300 s of generation
     .venv/bin/python bench/growth.py --target 30000 --budget 20 --samples 50    # smoke
@@ -37,11 +38,12 @@ G = Queries(Path(__file__).parent / "growth_sql")
 CLAIMS_PER_SHOWTIME = 300
 
 
-def measure(grown: tuple, control: tuple, samples: int, batches: int = 3) -> dict:
+def measure(grown: tuple, control: tuple, samples: int, batches: int = 4) -> dict:
     """Batches on the grown and the control database in turn; medians of each side and their ratios."""
     runs = {"grown": [], "control": []}
-    for _ in range(batches):
-        for side, (conn, showtime, codes) in (("control", control), ("grown", grown)):
+    for i in range(batches):
+        pair = [("control", control), ("grown", grown)]
+        for side, (conn, showtime, codes) in (pair if i % 2 == 0 else pair[::-1]):  # neither side always second
             runs[side].append(measure_batch(conn, showtime, codes, samples))
     out = {key: statistics.median(r[key] for r in runs["grown"]) for key in runs["grown"][0]}
     base = {key: statistics.median(r[key] for r in runs["control"]) for key in runs["control"][0]}
