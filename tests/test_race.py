@@ -117,3 +117,30 @@ def test_confirms_of_different_seats_all_succeed(db_url):
     with psycopg.connect(db_url) as conn:
         assert conn.execute("SELECT count(*) FROM booking.bookings WHERE showtime_id = %s", (showtime,)).fetchone()[0] == WORKERS
         assert conn.execute("SELECT available_seats FROM booking.seat_counts(%s)", (showtime,)).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("max_uses, waits", [(None, False), (10, True)])
+def test_only_a_limited_promo_code_queues_its_buyers(db_url, max_uses, waits):
+    """Two buyers confirm with the same promo code at once. An unlimited code is only read, so the second confirm
+    does not wait for the first; a code with max_uses is counted under a row lock, so it does."""
+    showtime, seats = _fixture(db_url, 2)
+    code = f"RACE{uuid.uuid4().hex[:8].upper()}"
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("SELECT booking.create_promo_code(%s, 'PERCENT', 10, p_max_uses => %s)", (code, max_uses))
+        holds = []
+        for seat in seats:
+            token = f"promo-{seat}-{uuid.uuid4().hex[:6]}"
+            hold = conn.execute("SELECT hold_id FROM booking.hold(%s, %s, %s)", (showtime, [seat], token)).fetchone()[0]
+            conn.execute("SELECT * FROM booking.price_hold(%s, %s, %s)", (hold, code, token))
+            holds.append((hold, token))
+    confirm = "SELECT status::text FROM booking.confirm(%s, 'p@example.com', 'P', NULL, 'CARD', %s)"
+    with psycopg.connect(db_url) as first, psycopg.connect(db_url) as second:
+        first.execute(confirm, holds[0])  # its transaction stays open
+        second.execute("SET lock_timeout = '300ms'")
+        if waits:
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                second.execute(confirm, holds[1])
+        else:
+            assert second.execute(confirm, holds[1]).fetchone()[0] == "PENDING_PAYMENT"
+        first.rollback()
+        second.rollback()

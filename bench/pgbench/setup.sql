@@ -21,18 +21,6 @@ BEGIN
     END LOOP;
 END $$;
 
--- Hold two adjacent seats (row r, seats s and s+1, s odd) of showtime n for 1 second, then let it expire.
--- A rare collision with a live hold is counted, not fatal: pgbench aborts a client on any error.
-CREATE OR REPLACE FUNCTION bench.hold2(p_n int, p_row int, p_seat int, p_token text) RETURNS boolean
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM booking.hold((SELECT id FROM bench.showtimes WHERE n = p_n),
-        ARRAY['seat-' || chr(96 + p_row) || p_seat, 'seat-' || chr(96 + p_row) || (p_seat + 1)], p_token, 1);
-    RETURN true;
-EXCEPTION WHEN SQLSTATE 'MQ010' OR exclusion_violation OR deadlock_detected THEN  -- seat taken
-    RETURN false;
-END $$;
-
 -- Hold two seats and release them in the same transaction: it never leaves a live claim behind.
 CREATE OR REPLACE FUNCTION bench.hold_release(p_n int, p_row int, p_seat int, p_token text) RETURNS boolean
 LANGUAGE plpgsql AS $$
@@ -47,11 +35,11 @@ END $$;
 
 -- The steps of a purchase as the API runs them, one transaction per request (bench/pgbench/flow.sql). A refused
 -- hold returns 'none' and every later step passes 'none' through, so pgbench never aborts a client.
-CREATE OR REPLACE FUNCTION bench.step_hold(p_n int, p_row int, p_seat int, p_token text) RETURNS text
-LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION bench.step_hold(p_n int, p_row int, p_seat int, p_token text, p_ttl int DEFAULT NULL)
+RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     RETURN (SELECT h.hold_id::text FROM booking.hold((SELECT id FROM bench.showtimes WHERE n = p_n),
-        ARRAY['seat-' || chr(96 + p_row) || p_seat, 'seat-' || chr(96 + p_row) || (p_seat + 1)], p_token) h);
+        ARRAY['seat-' || chr(96 + p_row) || p_seat, 'seat-' || chr(96 + p_row) || (p_seat + 1)], p_token, p_ttl) h);
 EXCEPTION WHEN SQLSTATE 'MQ010' OR exclusion_violation OR deadlock_detected THEN
     RETURN 'none';
 END $$;
@@ -78,3 +66,8 @@ BEGIN
     PERFORM booking.attach_payment_intent(p_booking::uuid, 'pi_bench_' || p_booking);
     RETURN (SELECT r.status::text FROM booking.record_payment('pi_bench_' || p_booking, 'succeeded') r);
 END $$;
+
+-- Hold two adjacent seats (row r, seats s and s+1, s odd) of showtime n for 1 second, then let it expire.
+-- A rare collision with a live hold is counted, not fatal: pgbench aborts a client on any error.
+CREATE OR REPLACE FUNCTION bench.hold2(p_n int, p_row int, p_seat int, p_token text) RETURNS boolean
+LANGUAGE sql AS $$ SELECT bench.step_hold(p_n, p_row, p_seat, p_token, 1) <> 'none' $$;
