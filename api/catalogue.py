@@ -70,6 +70,7 @@ class CatalogueController(Controller):
                        session_token: SessionHeader = None) -> Response[SeatMap]:
         cache: SeatMapCache | None = None if session_token else request.app.state.get("seatmap_cache")
         key = str(showtime_id)
+        wants_gzip = "gzip" in request.headers.get("accept-encoding", "")
         entry = cache.get(key) if cache else None
         if entry is None:
             ticket = cache.ticket(key) if cache else None
@@ -79,14 +80,16 @@ class CatalogueController(Controller):
             body = row[0].encode()
             # The tag is a hash of the map itself, so any seat change (hold, expiry, booking, block) changes it.
             # Weak because the same map is sent compressed or not.
-            entry = CachedMap(body, gzip.compress(body, 6), 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest()
-                              + '"', 0.0)
+            etag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+            # compressed only when someone will send it: a cached copy (any later reader) or this answer
+            gzipped = gzip.compress(body, 6) if cache or wants_gzip else b""
+            entry = CachedMap(body, gzipped, etag, 0.0)
             if cache:
-                cache.put(key, ticket, entry.body, entry.gzipped, entry.etag, row[1])
+                cache.put(key, ticket, body, gzipped, etag, row[1])
         headers = {"ETag": entry.etag, "Cache-Control": "private, no-cache", "Vary": "X-Session-Token, Accept-Encoding"}
         if _etag_matches(request.headers.get("if-none-match"), entry.etag):
             return MarqueeResponse(b"", status_code=304, headers=headers)
-        if "gzip" in request.headers.get("accept-encoding", ""):
+        if wants_gzip:
             return MarqueeResponse(entry.gzipped, media_type="application/json",
                                    headers={**headers, "Content-Encoding": "gzip"})
         return MarqueeResponse(entry.body, media_type="application/json", headers=headers)
