@@ -7,38 +7,29 @@ import os
 
 import psycopg
 import pytest
-from psycopg import sql
-from psycopg.conninfo import make_conninfo
 
-from api.config import ROOT
-from api.migrate import migrate
+from marquee.migrate import migrate
+from marquee.settings import ROOT
+from testing.services import TEST_ADMIN_TOKEN, recreate_database
 
 BASE_URL = os.environ.get("TEST_DATABASE_SERVER", "postgresql://postgres@127.0.0.1:5432/postgres")
 TEST_DB = os.environ.get("MARQUEE_TEST_DB", "marquee_test")
 
 
-def _recreate(dbname: str) -> str:
-    with psycopg.connect(BASE_URL, autocommit=True) as conn:
-        conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            (dbname,),
-        )
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(dbname)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-    return make_conninfo(BASE_URL, dbname=dbname)
-
-
 @pytest.fixture(scope="session")
 def db_url() -> str:
     """URL of a freshly created and migrated test database (superuser)."""
-    url = _recreate(TEST_DB)
-    migrate(url, quiet=True)
+    url = recreate_database(BASE_URL, TEST_DB)
+    migrate(url, quiet=True, admin_token=TEST_ADMIN_TOKEN)  # the token the test API servers run with
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS pgtap")
         conn.execute("CREATE EXTENSION IF NOT EXISTS dblink")
         # The no-lone-empty-seat rule (on in production) would refuse the single seats most tests pick freely;
         # smart-seating tests turn it on per showtime (booking.set_lone_seat_rule) or with SET marquee.lone_seat_rule.
         conn.execute("UPDATE booking.settings SET value = 'off' WHERE key = 'lone_seat_rule'")
+        # Every test client logs in from 127.0.0.1: failed logins of one test must not throttle another's address
+        # (tests/operators/test_login.py sets low limits on a server of its own).
+        conn.execute("UPDATE booking.settings SET value = '1000000' WHERE key = 'login_max_failures_per_ip'")
         conn.execute((ROOT / "sql" / "tests" / "fixtures.sql").read_text())  # the shared pgTAP fixture
     return url
 

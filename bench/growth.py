@@ -29,12 +29,12 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from api.queries import Queries  # noqa: E402
-from chaos.infra import make_showtime  # noqa: E402
+from marquee.db import Queries  # noqa: E402
+from testing.data import make_showtime  # noqa: E402
 
 from bench.common import fresh_database, pct  # noqa: E402
 
-G = Queries(Path(__file__).parent / "growth_sql")
+G = Queries.beside(__file__, "growth_sql/history.sql")
 CLAIMS_PER_SHOWTIME = 300
 
 

@@ -1,98 +1,71 @@
-"""Plots for docs/benchmarks.md, drawn as plain SVG (no plotting library) from the logs the benchmarks print.
+"""Plots for docs/benchmarks.md, drawn with matplotlib from the logs the benchmarks print.
 
     python bench/plots.py [RESULTS_DIR] [--out docs/img]
 
 RESULTS_DIR holds the outputs under the names `bench/run.sh` gives them (default /tmp/marquee_bench):
-pgbench.log (bench/hold_bench.sh), http*.log (bench/http/run.sh), rush*.log (bench/rush.py), growth.log
+pgbench.log (bench/hold_bench.sh), http*.log (bench/http/run.sh), rush*.log (bench/rush.py), rush-ab-<main|speed>-<n>.json
+(interleaved rush runs of two versions), growth.log
 (bench/growth.py). A missing file skips its plot. Writes bench-pgbench.svg, bench-http.svg, bench-rush.svg and
-bench-growth.svg.
+bench-growth.svg (SVG with the text kept as text; the same file again for the same input).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
-import math
 import re
-from html import escape
 from pathlib import Path
 
-W, H = 720, 360
-LEFT, RIGHT, TOP, BOTTOM = 250, 40, 40, 50
+import matplotlib
+
+matplotlib.use("Agg")  # no display: files only
+import matplotlib.pyplot as plt  # noqa: E402
+
 COLORS = ["#1f6feb", "#d97706", "#16a34a", "#9333ea", "#dc2626", "#0891b2"]
+plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "marquee", "font.size": 10,
+                     "axes.spines.top": False, "axes.spines.right": False})
 
 
-def _svg(body: list[str], title: str, height: int = H) -> str:
-    return "\n".join([
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{height}" viewBox="0 0 {W} {height}" '
-        f'font-family="sans-serif" font-size="12">',
-        f'<rect width="{W}" height="{height}" fill="white"/>',
-        f'<text x="{W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">{escape(title)}</text>',
-        *body, "</svg>", ""])
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return buf.getvalue()
 
 
 def hbars(rows: list[tuple[str, float, str]], title: str, unit: str, log: bool = False) -> str:
-    """Horizontal bars: (label, value, colour). log: logarithmic axis (values > 0)."""
-    n = len(rows)
-    height = TOP + BOTTOM + 28 * n
-    top_value = max(v for _, v, _ in rows)
-    low = 10 ** math.floor(math.log10(min(v for _, v, _ in rows))) if log else 0
-
-    def x(v: float) -> float:
-        span = W - LEFT - RIGHT
-        if log:
-            return LEFT + span * (math.log10(v) - math.log10(low)) / (math.log10(top_value * 1.5) - math.log10(low))
-        return LEFT + span * v / (top_value * 1.1)
-
-    body = []
-    for i, (label, value, colour) in enumerate(rows):
-        y = TOP + 8 + 28 * i
-        body.append(f'<text x="{LEFT - 8}" y="{y + 14}" text-anchor="end">{escape(label)}</text>')
-        body.append(f'<rect x="{LEFT}" y="{y}" width="{max(1.0, x(value) - LEFT):.1f}" height="20" fill="{colour}"/>')
-        body.append(f'<text x="{x(value) + 5:.1f}" y="{y + 14}">{value:,.0f}</text>')
-    axis_y = TOP + 8 + 28 * n + 4
-    body.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{axis_y}" stroke="#333"/>')
-    body.append(f'<text x="{(LEFT + W - RIGHT) / 2}" y="{axis_y + 26}" text-anchor="middle">'
-                f'{escape(unit)}{" (log scale)" if log else ""}</text>')
-    return _svg(body, title, height)
+    """Horizontal bars: (label, value, colour), first row on top, each with its value. log: logarithmic axis."""
+    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.32 * len(rows)))
+    labels = [r[0] for r in rows][::-1]
+    values = [r[1] for r in rows][::-1]
+    bars = ax.barh(labels, values, color=[r[2] for r in rows][::-1], height=0.7)
+    ax.bar_label(bars, labels=[f"{v:,.0f}" for v in values], padding=3, fontsize=9)
+    if log:
+        ax.set_xscale("log")
+    ax.set_xlim(right=max(values) * (3 if log else 1.15))
+    ax.set_xlabel(unit + (" (log scale)" if log else ""))
+    ax.set_title(title, fontweight="bold")
+    return _svg(fig)
 
 
 def lines(series: dict[str, list[tuple[float, float]]], limits: dict[str, float], title: str, xlabel: str,
           ylabel: str) -> str:
-    """Line chart; limits draws a dashed horizontal line per series name (same colour)."""
-    xs = [p[0] for pts in series.values() for p in pts]  # a series with no points draws only its limit line
-    ys = [p[1] for pts in series.values() for p in pts] + list(limits.values())
-    x_max, y_max = max(xs) or 1, max(ys) * 1.15
-    left = 70
-
-    def px(v):
-        return left + (W - left - RIGHT) * v / x_max
-
-    def py(v):
-        return H - BOTTOM - (H - TOP - BOTTOM) * v / y_max
-
-    body = [f'<line x1="{left}" y1="{H - BOTTOM}" x2="{W - RIGHT}" y2="{H - BOTTOM}" stroke="#333"/>',
-            f'<line x1="{left}" y1="{TOP}" x2="{left}" y2="{H - BOTTOM}" stroke="#333"/>']
-    for i in range(6):
-        v = y_max * i / 5
-        body.append(f'<text x="{left - 6}" y="{py(v) + 4:.1f}" text-anchor="end">{v:.1f}</text>')
-        v = x_max * i / 5
-        body.append(f'<text x="{px(v):.1f}" y="{H - BOTTOM + 16}" text-anchor="middle">{v / 1e6:.0f}M</text>')
-    body.append(f'<text x="{(left + W - RIGHT) / 2}" y="{H - 12}" text-anchor="middle">{escape(xlabel)}</text>')
-    body.append(f'<text x="16" y="{(TOP + H - BOTTOM) / 2}" text-anchor="middle" '
-                f'transform="rotate(-90 16 {(TOP + H - BOTTOM) / 2})">{escape(ylabel)}</text>')
+    """Line chart with markers; limits draws a dashed horizontal line per series name (same colour)."""
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
     for i, (name, pts) in enumerate(series.items()):
         colour = COLORS[i % len(COLORS)]
-        path = " ".join(f"{px(a):.1f},{py(b):.1f}" for a, b in pts)
         if pts:
-            body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        body += [f'<circle cx="{px(a):.1f}" cy="{py(b):.1f}" r="3" fill="{colour}"/>' for a, b in pts]
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", markersize=4, color=colour, label=name)
         if name in limits:
-            body.append(f'<line x1="{left}" y1="{py(limits[name]):.1f}" x2="{W - RIGHT}" y2="{py(limits[name]):.1f}" '
-                        f'stroke="{colour}" stroke-dasharray="6 4"/>')
-        body.append(f'<rect x="{left + 12}" y="{TOP + 4 + 18 * i}" width="12" height="12" fill="{colour}"/>')
-        body.append(f'<text x="{left + 30}" y="{TOP + 15 + 18 * i}">{escape(name)}</text>')
-    return _svg(body, title)
+            ax.axhline(limits[name], color=colour, linestyle="--", linewidth=1, label=None if pts else name)
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v / 1e6:.0f}M"))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontweight="bold")
+    ax.legend(frameon=False, loc="upper left")
+    return _svg(fig)
 
 
 def pgbench_plot(text: str) -> str | None:
@@ -146,6 +119,26 @@ def rush_plot(texts: list[str]) -> str | None:
                  "milliseconds", log=True)
 
 
+def rush_ab_plot(sides: dict[str, list[str]]) -> str | None:
+    """Medians of interleaved rush runs of two code versions (issue 16: rush-ab-<side>-<n>.json)."""
+    import statistics
+    rows = []
+    for i, (side, texts) in enumerate(sides.items()):
+        runs = [json.loads(t) for t in texts if t.strip().startswith("{")]
+        if not runs:
+            continue
+        def med(key):
+            return statistics.median(r[key] for r in runs if r.get(key) is not None)
+        colour = COLORS[i % len(COLORS)]
+        rows += [(f"{side}: sold out after (ms)", med("sold_out_after_s") * 1000, colour),
+                 (f"{side}: refused hold p50 in API (ms)", med("server_loser_error_ms_p50"), colour),
+                 (f"{side}: refused hold p99 in API (ms)", med("server_loser_error_ms_p99"), colour),
+                 (f"{side}: refused hold p99 at client (ms)", med("loser_error_ms_p99"), colour)]
+    if not rows:
+        return None
+    return hbars(rows, "Rush A/B, interleaved runs (medians)", "milliseconds", log=True)
+
+
 def growth_plot(text: str) -> str | None:
     points = [json.loads(line) for line in text.splitlines() if line.startswith('{"claims"')]
     if not points:
@@ -171,6 +164,7 @@ def main() -> None:
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "img"))
     args = ap.parse_args()
     src, out = Path(args.results), Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
 
     def read(pattern: str) -> list[str]:
         return [p.read_text() for p in sorted(src.glob(pattern))]
@@ -180,6 +174,7 @@ def main() -> None:
         "bench-http.svg": http_plot(read("http*.log")),
         "bench-rush.svg": rush_plot(read("rush*.log")),
         "bench-growth.svg": growth_plot("\n".join(read("growth.log"))),
+        "bench-rush-ab.svg": rush_ab_plot({side: read(f"rush-ab-{side}-*.json") for side in ("main", "speed")}),
     }
     for name, svg in plots.items():
         if svg:

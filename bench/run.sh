@@ -19,14 +19,14 @@ step() {  # step NAME COMMAND...: run, keep the log, remember failures
 
 if (( SMOKE )); then
   step pgbench env DURATION=2 CLIENTS=4 RUNS=1 bash bench/hold_bench.sh
-  step seed_vs_marquee bash -c "$PY -m api.migrate --database-url postgresql://postgres@127.0.0.1:5432/marquee_bench_seed --demo >/dev/null && \
+  step seed_vs_marquee bash -c "$PY -m marquee.migrate --database-url postgresql://postgres@127.0.0.1:5432/marquee_bench_seed --demo >/dev/null && \
        $PY bench/baselines/seed_vs_marquee.py --buyers 40 --concurrency 8 --database-url postgresql://postgres@127.0.0.1:5432/marquee_bench_seed"
   step http env SECONDS_PER_ENDPOINT=2 bash bench/http/run.sh
   step rush "$PY" bench/rush.py --buyers 120 --rows 3 --concurrency 30
   step growth "$PY" bench/growth.py --target 30000 --budget 15 --chunk 50 --samples 30
 else
   step pgbench bash bench/hold_bench.sh
-  step seed_vs_marquee bash -c "$PY -m api.migrate --database-url postgresql://postgres@127.0.0.1:5432/marquee_bench_seed --demo >/dev/null && \
+  step seed_vs_marquee bash -c "$PY -m marquee.migrate --database-url postgresql://postgres@127.0.0.1:5432/marquee_bench_seed --demo >/dev/null && \
        $PY bench/baselines/seed_vs_marquee.py --buyers 300 --concurrency 32 --database-url postgresql://postgres@127.0.0.1:5432/marquee_bench_seed"
   step http env SERVERS="uvicorn granian" bash bench/http/run.sh
   step rush "$PY" bench/rush.py --buyers 2000 --rows 15 --concurrency 200

@@ -28,7 +28,9 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from .infra import ApiServer, invariant_violations, make_showtime
+from testing import stripe
+from testing.data import CHECKS, invariant_violations, make_showtime
+from testing.services import ApiServer
 
 RETRYABLE = {502, 503, 504}
 
@@ -155,7 +157,6 @@ async def run(db_url: str, api_env: dict[str, str], *, buyers: int = 60, kills: 
             if name != "hold" and len(set(answers)) > 1:
                 problems.append(f"buyer {b.seats}: {name} retry answered differently: {answers}")
     with psycopg.connect(db_url, autocommit=True) as conn:
-        from .infra import CHECKS
         sold = dict(conn.execute(CHECKS.seats_sold, {"showtime": showtime}).fetchall())
         confirmed = conn.execute("SELECT count(*) FROM booking.bookings WHERE showtime_id = %s AND status = "
                                  "'CONFIRMED'", (showtime,)).fetchone()[0]
@@ -178,15 +179,9 @@ def main() -> None:
     ap.add_argument("--kills", type=int, default=4)
     ap.add_argument("--fast-forward", action="store_true")
     args = ap.parse_args()
-    from tests.fakes.stripe_server import DEFAULT_API_KEY, FakeStripe
-    fake = FakeStripe()
-    fake.start()
-    try:
-        result = asyncio.run(run(args.database_url, {"STRIPE_API_BASE": fake.url, "STRIPE_API_KEY": DEFAULT_API_KEY},
-                                 buyers=args.buyers, kills=args.kills, fast_forward=args.fast_forward,
-                                 timeout=240))
-    finally:
-        fake.stop()
+    with stripe.serving() as stripe_env:
+        result = asyncio.run(run(args.database_url, stripe_env, buyers=args.buyers, kills=args.kills,
+                                 fast_forward=args.fast_forward, timeout=240))
     print(json.dumps(result, indent=1, default=str))
     raise SystemExit(0 if result["passed"] else 1)
 

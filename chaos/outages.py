@@ -26,9 +26,11 @@ import httpx
 import psycopg
 import redis
 
-from api.migrate import migrate
+from marquee.migrate import migrate
 
-from .infra import ApiServer, PrivatePostgres, PrivateRedis, invariant_violations, make_showtime
+from testing import stripe
+from testing.data import invariant_violations, make_showtime
+from testing.services import ApiServer, PrivatePostgres, PrivateRedis
 
 
 async def _client_loop(client: httpx.AsyncClient, showtime: str, codes: list[str], log: list, stop: asyncio.Event):
@@ -208,13 +210,8 @@ def main() -> None:
     if args.scenario == "pg-restart":
         result = asyncio.run(pg_restart(outage=args.outage))
     else:
-        from tests.fakes.stripe_server import DEFAULT_API_KEY, FakeStripe
-        fake = FakeStripe()
-        fake.start()
-        try:
-            result = redis_down(args.database_url, {"STRIPE_API_BASE": fake.url, "STRIPE_API_KEY": DEFAULT_API_KEY})
-        finally:
-            fake.stop()
+        with stripe.serving() as stripe_env:
+            result = redis_down(args.database_url, stripe_env)
     print(json.dumps(result, indent=1, default=str))
     raise SystemExit(0 if result["passed"] else 1)
 

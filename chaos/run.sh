@@ -10,9 +10,9 @@ PY=${PY:-.venv/bin/python}
 SERVER=${CHAOS_SERVER:-postgresql://postgres@127.0.0.1:5432}
 URL="$SERVER/marquee_chaos"
 SMOKE=0; [[ "${1:-}" == "--smoke" ]] && SMOKE=1
-psql "$SERVER/postgres" -qX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS marquee_chaos" -c "CREATE DATABASE marquee_chaos" \
+psql "$SERVER/postgres" -qX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS marquee_chaos" -c "CREATE DATABASE marquee_chaos ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0" \
   2>/dev/null
-"$PY" -m api.migrate --database-url "$URL" >/dev/null || exit 1
+"$PY" -m marquee.migrate --database-url "$URL" >/dev/null || exit 1
 
 results=()
 scenario() {  # scenario NAME COMMAND...

@@ -1,15 +1,16 @@
 """The migration runner: re-running is a no-op, a changed applied file is refused, demo data loads repeatably."""
 
+import hashlib
 import os
 import shutil
 
 import psycopg
 import pytest
-from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from api import migrate as migrate_mod
-from api.migrate import MigrationError, migrate
+from marquee import migrate as migrate_mod
+from marquee.migrate import MigrationError, migrate
+from testing.services import TEST_ADMIN_TOKEN, drop_database
 
 BASE_URL = os.environ.get("TEST_DATABASE_SERVER", "postgresql://postgres@127.0.0.1:5432/postgres")
 SCRATCH_DB = os.environ.get("MARQUEE_TEST_DB", "marquee_test") + "_migrate"
@@ -28,32 +29,23 @@ def _snapshot(url: str) -> dict:
         }
 
 
-def _drop(dbname: str) -> None:
-    with psycopg.connect(BASE_URL, autocommit=True) as conn:
-        conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            (dbname,),
-        )
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(dbname)))
-
-
 @pytest.fixture
 def scratch_url():
     """A database of our own (created by migrate itself), for changes other tests must not see."""
-    _drop(SCRATCH_DB)
+    drop_database(BASE_URL, SCRATCH_DB)
     yield make_conninfo(BASE_URL, dbname=SCRATCH_DB)
-    _drop(SCRATCH_DB)
+    drop_database(BASE_URL, SCRATCH_DB)
 
 
 def test_migrate_twice_is_a_noop(db_url):
     before = _snapshot(db_url)
     assert [m[0] for m in before["migrations"]][:1] == ["001_core.sql"]
-    migrate(db_url, quiet=True)
+    migrate(db_url, quiet=True, admin_token=TEST_ADMIN_TOKEN)  # the session's token: its API servers keep working
     after = _snapshot(db_url)
     assert after["migrations"] == before["migrations"], "no schema file may be applied or re-recorded twice"
     assert after["functions"] == before["functions"] > 0
     with psycopg.connect(db_url) as conn:
-        assert conn.execute("SELECT to_regprocedure('booking.hold(uuid,text[],text,integer,text)') IS NOT NULL").fetchone()[0]
+        assert conn.execute("SELECT to_regprocedure('booking.hold(uuid,text[],text,integer,text,text)') IS NOT NULL").fetchone()[0]
 
 
 def test_changed_applied_schema_file_is_refused(db_url, tmp_path, monkeypatch):
@@ -148,3 +140,18 @@ def test_engine_settings_follow_the_environment(scratch_url, monkeypatch):
     with pytest.raises(SystemExit):
         migrate(scratch_url, quiet=True)
     assert ttl() == "300"
+
+
+def test_the_bootstrap_key_follows_admin_token(scratch_url):
+    """ADMIN_TOKEN of the last migrate is the one live bootstrap OWNER key, stored as SHA-256 only."""
+    def live(url):
+        with psycopg.connect(url) as conn:
+            return conn.execute("SELECT key_hash, name FROM booking.api_keys WHERE is_bootstrap AND revoked_at IS NULL"
+                                ).fetchall()
+    migrate(scratch_url, quiet=True, admin_token="first-token")
+    assert live(scratch_url) == [(hashlib.sha256(b"first-token").digest(), "ADMIN_TOKEN (bootstrap)")]
+    migrate(scratch_url, quiet=True, admin_token="second-token")
+    assert live(scratch_url) == [(hashlib.sha256(b"second-token").digest(), "ADMIN_TOKEN (bootstrap)")]
+    with psycopg.connect(scratch_url) as conn:
+        assert conn.execute("SELECT count(*) FROM booking.api_keys WHERE is_bootstrap AND revoked_at IS NOT NULL"
+                            ).fetchone()[0] == 1, "the previous token is revoked, not deleted (the audit log names it)"

@@ -91,7 +91,7 @@ def test_overlapping_holds_never_double_sell(db_url):
         claimed = conn.execute(
             """SELECT h.session_token, h.id, array_agg(s.code) FROM booking.holds h
                  JOIN booking.seat_claims c ON c.hold_id = h.id JOIN booking.seats s ON s.id = c.seat_id
-                WHERE h.showtime_id = %s GROUP BY h.id""", (showtime,)).fetchall()
+                WHERE h.showtime_id = %s GROUP BY h.showtime_id, h.id""", (showtime,)).fetchall()
         assert {tok: (hid, set(codes)) for tok, hid, codes in claimed} == winners, \
             "each winner holds exactly its request, and losers hold nothing"
         taken = set().union(*(s for _, s in winners.values()))

@@ -175,8 +175,8 @@ async def main():
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--database-url", default=None)
     args = ap.parse_args()
-    from api.config import Settings
-    settings = Settings()
+    from marquee.settings import load
+    settings = load()
     url = args.database_url or settings.database_url
     r = aioredis.from_url(settings.redis_url)
     async with AsyncConnectionPool(url, min_size=args.concurrency, max_size=args.concurrency, open=False) as pool:

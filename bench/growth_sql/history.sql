@@ -30,8 +30,8 @@ b AS (
     RETURNING id, showtime_id),
 bn AS (SELECT id, showtime_id, row_number() OVER (PARTITION BY showtime_id ORDER BY id) - 1 AS g FROM b),
 bs AS (
-    INSERT INTO booking.booking_seats (booking_id, seat_id, seat_type, price)
-    SELECT bn.id, seat.id, seat.seat_type, 12.00 FROM bn JOIN seat ON seat.i / 3 = bn.g
+    INSERT INTO booking.booking_seats (showtime_id, booking_id, seat_id, seat_type, price)
+    SELECT bn.showtime_id, bn.id, seat.id, seat.seat_type, 12.00 FROM bn JOIN seat ON seat.i / 3 = bn.g
     RETURNING booking_id, seat_id)
 INSERT INTO booking.seat_claims (showtime_id, seat_id, kind, booking_id, during)
 SELECT bn.showtime_id, bs.seat_id, 'BOOKING', bn.id, tstzrange(timestamptz '2020-01-01', NULL)

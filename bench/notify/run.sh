@@ -13,8 +13,8 @@ DB=${BENCH_DB:-marquee_bench_rt}
 SERVER=${BENCH_SERVER:-postgresql://postgres@127.0.0.1:5432}
 URL="$SERVER/$DB"
 
-psql -q "$SERVER/postgres" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
-$PY -c "from api.migrate import migrate; migrate('$URL', quiet=True)"
+psql -q "$SERVER/postgres" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0"
+$PY -c "from marquee.migrate import migrate; migrate('$URL', quiet=True)"
 PGOPTIONS="-c bench.showtimes=$SHOWTIMES" psql -q -v ON_ERROR_STOP=1 "$URL" -f bench/notify/setup.sql
 # Single seats all over the hall: the lone-seat rule (a seating policy, constant in both cases) would refuse them.
 psql -q "$URL" -c "UPDATE booking.settings SET value = 'off' WHERE key = 'lone_seat_rule'"

@@ -1,4 +1,4 @@
--- Benchmark fixture (its own database, never the demo): one 200-seat auditorium, 500 showtimes so that
+-- Benchmark fixture (its own database, never the demo): one 200-seat auditorium, 2,500 showtimes so that
 -- random holds rarely meet, and the trivial one-row INSERT table used as the yardstick.
 CREATE SCHEMA IF NOT EXISTS bench;
 CREATE TABLE IF NOT EXISTS bench.showtimes (n int PRIMARY KEY, id uuid NOT NULL);
@@ -15,7 +15,7 @@ BEGIN
           FROM generate_series(1, 10) r)));
     m := booking.create_movie('Bench Movie', 100);
     PERFORM booking.create_promo_code('SAVE20', 'PERCENT', 20);
-    FOR i IN 1 .. 500 LOOP
+    FOR i IN 1 .. 2500 LOOP  -- 1..500: the single-call workloads; all 2,500: hold_batch (bench/pgbench/hold_batch.sql)
         INSERT INTO bench.showtimes VALUES (i, booking.create_showtime(m, a,
             date_trunc('day', now()) + interval '1 day' + make_interval(hours => 3 * i), '{"STANDARD": 12.00}'));
     END LOOP;
@@ -71,3 +71,19 @@ END $$;
 -- A rare collision with a live hold is counted, not fatal: pgbench aborts a client on any error.
 CREATE OR REPLACE FUNCTION bench.hold2(p_n int, p_row int, p_seat int, p_token text) RETURNS boolean
 LANGUAGE sql AS $$ SELECT bench.step_hold(p_n, p_row, p_seat, p_token, 1) <> 'none' $$;
+
+-- Group commit as the API runs it (marquee/booking/batcher.py): p_k hold requests of random pairs of showtime n in
+-- one booking.hold_batch call, 1 s holds. Returns how many were held (the others were refused: a pair already held).
+CREATE OR REPLACE FUNCTION bench.hold_batch_n(p_n int, p_k int) RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_res jsonb;
+BEGIN
+    v_res := booking.hold_batch((SELECT id FROM bench.showtimes WHERE n = p_n), (
+        SELECT jsonb_agg(jsonb_build_object(
+                   'seatIds', jsonb_build_array('seat-' || chr(96 + r) || s, 'seat-' || chr(96 + r) || (s + 1)),
+                   'sessionToken', md5(random()::text), 'ttlSeconds', 1))
+          FROM (SELECT 1 + floor(random() * 10)::int AS r, 2 * floor(random() * 10)::int + 1 AS s
+                  FROM generate_series(1, p_k)) q));
+    RETURN (SELECT count(*) FROM jsonb_array_elements(v_res) e WHERE (e->>'ok')::boolean);
+END $$;

@@ -16,11 +16,11 @@ import sys
 import time
 
 import psycopg
-from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from api.migrate import migrate
+from marquee.migrate import migrate
+from testing.services import recreate_database
 
 DEFAULT_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/marquee_bench_reporting")
 SEATS_PER_AUDITORIUM = 200
@@ -96,7 +96,8 @@ WITH draws AS (
      WHERE s.n BETWEEN %(lo)s AND %(hi)s),
 placed AS (
     SELECT d.*, sum(n_tickets) OVER (PARTITION BY d.id ORDER BY j) AS last_idx FROM draws d)
-SELECT gen_random_uuid() AS booking_id, p.id AS showtime_id, p.auditorium_id, p.starts_at, p.time_zone, p.currency,
+SELECT overlay(overlay(gen_random_uuid()::text PLACING lpad(to_hex((SELECT x.showtime_no FROM booking.showtimes x WHERE x.id = p.id)), 8, '0') FROM 1 FOR 8)
+               PLACING '8' FROM 15 FOR 1)::uuid AS booking_id, p.id AS showtime_id, p.auditorium_id, p.starts_at, p.time_zone, p.currency,
        p.n_tickets, (p.last_idx - p.n_tickets + 1)::int AS first_idx,
        -- most tickets sell in the last days: booked 0..30 days ahead, skewed to the show
        p.starts_at - make_interval(secs => 3600 + floor(30 * 86400 * p.r_when * p.r_when)) AS booked_at,
@@ -107,7 +108,7 @@ SELECT gen_random_uuid() AS booking_id, p.id AS showtime_id, p.auditorium_id, p.
   FROM placed p WHERE p.last_idx <= %(seats)s;
 
 CREATE TEMP TABLE bbs ON COMMIT DROP AS
-SELECT bb.booking_id, s.id AS seat_id, s.seat_type, pr.amount AS price
+SELECT bb.booking_id, bb.showtime_id, s.id AS seat_id, s.seat_type, pr.amount AS price
   FROM bb CROSS JOIN LATERAL generate_series(bb.first_idx, bb.first_idx + bb.n_tickets - 1) i
   JOIN bench_seat s ON s.auditorium_id = bb.auditorium_id AND s.idx = i
   JOIN booking.prices pr ON pr.showtime_id = bb.showtime_id AND pr.seat_type = s.seat_type;
@@ -118,7 +119,7 @@ ANALYZE bb; ANALYZE bbs; ANALYZE bsub;
 INSERT INTO booking.bookings (id, reference, showtime_id, status, payment_status, customer_email, customer_name,
                               customer_phone, num_tickets, subtotal, discount, final_amount, currency, promo_code_id,
                               payment_intent_id, payment_deadline, booked_at, confirmed_at, cancelled_at, cancel_reason,
-                              cancelled_by)
+                              cancelled_by, cancel_reason_category)
 SELECT bb.booking_id,
        -- BK + local date + 4 characters: the batch number in base 31 (unique per date at this scale)
        'BK' || to_char(bb.booked_at AT TIME ZONE bb.time_zone, 'YYYYMMDD')
@@ -134,42 +135,40 @@ SELECT bb.booking_id,
        CASE WHEN bb.status IN ('CONFIRMED', 'CANCELLED') THEN bb.booked_at + interval '1 minute' END,
        CASE WHEN bb.status = 'CANCELLED' THEN bb.booked_at + (bb.starts_at - bb.booked_at) / 2 END,
        CASE WHEN bb.status = 'CANCELLED' THEN (ARRAY['Schedule clash', 'Feeling unwell', 'Booked wrong time', '', 'Projector fault'])[1 + bb.g %% 5] END,
-       CASE WHEN bb.status = 'CANCELLED' THEN CASE WHEN bb.g %% 5 = 4 THEN 'ops-bench' ELSE 'customer' END END
+       CASE WHEN bb.status = 'CANCELLED' THEN CASE WHEN bb.g %% 5 = 4 THEN 'ops-bench' ELSE 'customer' END END,
+       CASE WHEN bb.status = 'CANCELLED' THEN (ARRAY['CHANGE_OF_PLANS', 'ILLNESS', 'WRONG_SHOWTIME', 'NOT_GIVEN', 'TECHNICAL_FAULT'])[1 + bb.g %% 5] END
   FROM bb
   LEFT JOIN booking.promo_codes pc ON pc.code = bb.promo
   JOIN bsub s ON s.booking_id = bb.booking_id
-  -- booking.promo_discount's rule, inline (a function call per row would dominate the run)
+  -- booking_internal.promo_discount's rule, inline (a function call per row would dominate the run)
   CROSS JOIN LATERAL (SELECT s.subtotal, CASE WHEN pc.kind = 'PERCENT' THEN round(s.subtotal * pc.value / 100, 2)
                                               WHEN pc.kind = 'FIXED' THEN least(pc.value, s.subtotal)
                                               ELSE 0 END::numeric(10,2) AS discount) t;
 
-INSERT INTO booking.booking_seats (booking_id, seat_id, seat_type, price) SELECT booking_id, seat_id, seat_type, price FROM bbs;
+INSERT INTO booking.booking_seats (showtime_id, booking_id, seat_id, seat_type, price)
+SELECT showtime_id, booking_id, seat_id, seat_type, price FROM bbs;
 
 INSERT INTO booking.seat_claims (showtime_id, seat_id, kind, booking_id, during)
 SELECT b.showtime_id, bbs.seat_id, 'BOOKING', b.id,
        tstzrange(b.booked_at, CASE b.status WHEN 'CONFIRMED' THEN NULL WHEN 'CANCELLED' THEN b.cancelled_at
                                             ELSE b.payment_deadline END)
-  FROM bbs JOIN booking.bookings b ON b.id = bbs.booking_id;
+  FROM bbs JOIN booking.bookings b ON b.showtime_id = bbs.showtime_id AND b.id = bbs.booking_id;
 
-INSERT INTO booking.payments (booking_id, payment_intent_id, amount, currency, status, created_at)
-SELECT b.id, b.payment_intent_id, b.final_amount, b.currency,
+INSERT INTO booking.payments (showtime_id, booking_id, payment_intent_id, amount, currency, status, created_at)
+SELECT b.showtime_id, b.id, b.payment_intent_id, b.final_amount, b.currency,
        CASE WHEN b.status IN ('CONFIRMED', 'CANCELLED') THEN 'succeeded' ELSE 'canceled' END, b.booked_at
-  FROM bb JOIN booking.bookings b ON b.id = bb.booking_id WHERE b.status <> 'EXPIRED';
+  FROM bb JOIN booking.bookings b ON b.showtime_id = bb.showtime_id AND b.id = bb.booking_id WHERE b.status <> 'EXPIRED';
 
-INSERT INTO booking.refunds (booking_id, amount, currency, status, reason, provider_refund_id, created_at, updated_at)
-SELECT b.id, b.final_amount, b.currency, 'SUCCEEDED', coalesce(nullif(b.cancel_reason, ''), 'cancellation'),
+INSERT INTO booking.refunds (showtime_id, booking_id, amount, currency, status, reason, provider_refund_id, created_at, updated_at)
+SELECT b.showtime_id, b.id, b.final_amount, b.currency, 'SUCCEEDED', 'cancellation: ' || b.cancel_reason_category,
        're_bench_' || bb.g, b.cancelled_at, b.cancelled_at + interval '1 day'
-  FROM bb JOIN booking.bookings b ON b.id = bb.booking_id WHERE b.status = 'CANCELLED' AND b.final_amount > 0;
+  FROM bb JOIN booking.bookings b ON b.showtime_id = bb.showtime_id AND b.id = bb.booking_id WHERE b.status = 'CANCELLED' AND b.final_amount > 0;
 """
 
 
 def recreate(url: str) -> None:
-    dbname = conninfo_to_dict(url)["dbname"]
-    with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as conn:
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                     (dbname,))
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(dbname)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+    params = conninfo_to_dict(url)
+    recreate_database(make_conninfo(url, dbname="postgres"), params["dbname"])
 
 
 def generate(url: str, bookings: int, batch_shows: int) -> None:
@@ -208,7 +207,7 @@ def generate(url: str, bookings: int, batch_shows: int) -> None:
         conn.execute("DROP TABLE bench_seat, bench_show")
         conn.execute("VACUUM ANALYZE")
         started = time.monotonic()
-        conn.execute("SELECT booking.refresh_reports()")
+        conn.execute("SELECT booking_ops.refresh_reports()")
         print(f"first refresh_reports: {time.monotonic() - started:.1f}s")
 
 

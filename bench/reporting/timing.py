@@ -16,7 +16,7 @@ from datetime import date
 
 import psycopg
 
-from api.config import _with_user
+from marquee.settings import with_user as _with_user
 
 from .generate import DEFAULT_URL
 
@@ -36,7 +36,7 @@ QUERIES = {
                                  WHERE {FILTER} GROUP BY seat_type ORDER BY 3 DESC""",
     "promo_code_usage": f"""SELECT promo_code, sum(uses), sum(discount_given), sum(revenue) FROM reporting.promo_code_usage
                              WHERE {FILTER} GROUP BY promo_code ORDER BY 4 DESC""",
-    "cancellations": f"""SELECT reason, cancelled_by, sum(cancellations), sum(refunded_amount) FROM reporting.cancellations
+    "cancellations": f"""SELECT reason_category, cancelled_by, sum(cancellations), sum(refunded_amount) FROM reporting.cancellations
                           WHERE {FILTER} GROUP BY 1, 2 ORDER BY 3 DESC""",
     "sales_pace": f"""SELECT days_before, sum(tickets), sum(revenue) FROM reporting.sales_pace
                        WHERE {FILTER} GROUP BY days_before ORDER BY days_before""",
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         start = date(end.year, end.month, 1)
         params = {"cinema": cinema, "start": start, "end": end}
         started = time.perf_counter()
-        admin.execute("SELECT booking.refresh_reports()")
+        admin.execute("SELECT booking_ops.refresh_reports()")
         refresh_s = time.perf_counter() - started
         raw = timed(admin, RAW_DAILY, params, args.repeat)
         sizes = admin.execute("""SELECT view_name, (xpath('/row/n/text()',

@@ -1,12 +1,6 @@
 -- Idempotency keys for the API's unsafe endpoints (confirm, payment, cancel): a retried request gets the
 -- first answer back instead of doing the work twice. Rows are scoped per endpoint and expire.
 
-INSERT INTO booking.error_codes (sqlstate, code, http_status, description) VALUES
-    ('MQI01', 'IDEMPOTENCY_KEY_REUSED',    422, 'The Idempotency-Key was already used with a different request.'),
-    ('MQI02', 'IDEMPOTENCY_IN_PROGRESS',   409, 'A request with this Idempotency-Key is still being processed; retry later.')
-ON CONFLICT (sqlstate) DO UPDATE
-    SET code = EXCLUDED.code, http_status = EXCLUDED.http_status, description = EXCLUDED.description;
-
 -- Claim a key for a request. state = 'NEW' (the caller does the work, then finishes or abandons the key) or
 -- 'REPLAY' (the stored status and response are the answer). A key whose first request died without finishing
 -- (no response after in_flight_seconds) is taken over, so a crash never blocks a key until it expires.
@@ -19,7 +13,7 @@ DECLARE
     v_now timestamptz := clock_timestamp();
 BEGIN
     IF coalesce(length(p_key), 0) NOT BETWEEN 1 AND 255 THEN
-        PERFORM booking.raise_error('VALIDATION_ERROR', 'Idempotency-Key must be 1-255 characters',
+        PERFORM booking_internal.raise_error('VALIDATION_ERROR', 'Idempotency-Key must be 1-255 characters',
             jsonb_build_object('field', 'Idempotency-Key'));
     END IF;
     INSERT INTO booking.idempotency_keys AS k (endpoint, key, request_hash, created_at, expires_at, owner_pid)
@@ -41,12 +35,12 @@ BEGIN
     END IF;
     SELECT * INTO v FROM booking.idempotency_keys k WHERE k.endpoint = p_endpoint AND k.key = p_key;
     IF v.request_hash <> p_request_hash THEN
-        PERFORM booking.raise_error('IDEMPOTENCY_KEY_REUSED',
+        PERFORM booking_internal.raise_error('IDEMPOTENCY_KEY_REUSED',
             'this Idempotency-Key was used for a different request; use a new key',
             jsonb_build_object('endpoint', p_endpoint));
     END IF;
     IF v.response IS NULL THEN
-        PERFORM booking.raise_error('IDEMPOTENCY_IN_PROGRESS',
+        PERFORM booking_internal.raise_error('IDEMPOTENCY_IN_PROGRESS',
             'the first request with this Idempotency-Key is still being processed',
             jsonb_build_object('endpoint', p_endpoint));
     END IF;
@@ -54,7 +48,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION booking.idempotency_begin(text, text, text, interval, int) IS
     'Claims an idempotency key (NEW) or returns its stored answer (REPLAY); raises IDEMPOTENCY_KEY_REUSED for a '
-    'different request, IDEMPOTENCY_IN_PROGRESS while the first one runs.';
+    'different request, IDEMPOTENCY_IN_PROGRESS while the first one runs, VALIDATION_ERROR for a malformed key.';
 
 -- Store the answer of a claimed key (only answers the client may get again: the API abandons keys on 5xx).
 CREATE FUNCTION booking.idempotency_finish(p_endpoint text, p_key text, p_status_code int, p_response jsonb)
@@ -88,15 +82,15 @@ DECLARE v booking.bookings;
 BEGIN
     SELECT * INTO v FROM booking.bookings b WHERE b.id = p_booking_id;
     IF v.id IS NULL THEN
-        PERFORM booking.raise_error('BOOKING_NOT_FOUND', format('booking %s not found', p_booking_id),
+        PERFORM booking_internal.raise_error('BOOKING_NOT_FOUND', format('booking %s not found', p_booking_id),
             jsonb_build_object('bookingId', p_booking_id));
     END IF;
     IF v.payment_intent_id IS DISTINCT FROM p_payment_intent_id THEN
-        PERFORM booking.raise_error('PAYMENT_MISMATCH', 'the payment intent does not belong to this booking',
+        PERFORM booking_internal.raise_error('PAYMENT_MISMATCH', 'the payment intent does not belong to this booking',
             jsonb_build_object('bookingId', p_booking_id, 'paymentIntentId', p_payment_intent_id));
     END IF;
     IF v.status = 'PENDING_PAYMENT' AND v.payment_deadline <= booking.clock() THEN
-        PERFORM booking.raise_error('PAYMENT_WINDOW_EXPIRED', 'the payment window ended; the seats were released',
+        PERFORM booking_internal.raise_error('PAYMENT_WINDOW_EXPIRED', 'the payment window ended; the seats were released',
             jsonb_build_object('bookingReference', v.reference, 'paymentDeadline', v.payment_deadline));
     END IF;
     -- paid already with this intent (a double submit, or the webhook came first): nothing to charge again
@@ -105,7 +99,7 @@ BEGIN
         RETURN;
     END IF;
     IF v.status <> 'PENDING_PAYMENT' THEN
-        PERFORM booking.raise_error('BOOKING_NOT_PAYABLE', format('booking %s is %s', v.reference, v.status),
+        PERFORM booking_internal.raise_error('BOOKING_NOT_PAYABLE', format('booking %s is %s', v.reference, v.status),
             jsonb_build_object('bookingReference', v.reference, 'status', v.status));
     END IF;
     RETURN QUERY SELECT v.reference, v.final_amount, v.currency, false;

@@ -6,12 +6,6 @@
 --              QUEUED/SENDING too long -> PENDING (Redis lost it / the worker died): sent again, same Message-ID.
 -- A delivery only sends after winning the QUEUED -> SENDING transition, so duplicates in Redis send nothing.
 
-INSERT INTO booking.error_codes (sqlstate, code, http_status, description) VALUES
-    ('MQ501', 'OUTBOX_MESSAGE_NOT_FOUND', 404, 'No outbox message with that id.'),
-    ('MQ502', 'OUTBOX_NOT_FAILED',        409, 'Only a FAILED (parked) message can be retried.')
-ON CONFLICT (sqlstate) DO UPDATE
-    SET code = EXCLUDED.code, http_status = EXCLUDED.http_status, description = EXCLUDED.description;
-
 -- Claim due rows for the caller's transaction. SKIP LOCKED lets several relays run: each takes other rows.
 -- The caller enqueues them and commits; if the enqueue fails it rolls back and the rows stay PENDING.
 CREATE FUNCTION booking.outbox_claim_due(p_limit int DEFAULT 100)
@@ -39,8 +33,12 @@ COMMENT ON FUNCTION booking.outbox_next_due() IS 'Earliest due_at of a PENDING o
 
 -- Everything a template needs for one outbox row: the booking as JSON plus the message's own payload and
 -- the start time already rendered in the cinema's zone (time rules stay in SQL).
+-- A waiting-list offer (issue 21) has no booking: its entry gives the recipient and the showtime the rest.
 CREATE FUNCTION booking.mail_context(p_outbox_id bigint) RETURNS jsonb LANGUAGE sql STABLE AS $$
-    SELECT booking.booking_json(o.booking_id) || jsonb_build_object(
+    SELECT coalesce(booking.booking_json(o.booking_id), jsonb_build_object(
+        'waitlistId', w.id, 'bookingReference', '', 'showtimeId', st.id, 'startsAt', st.starts_at, 'movie', m.title,
+        'cinema', c.name, 'auditorium', a.name, 'userDetails', jsonb_build_object('name', w.name, 'email', w.email)))
+      || jsonb_build_object(
         'outboxId', o.id, 'kind', o.kind, 'dedupKey', o.dedup_key, 'payload', o.payload,
         'endsAt', st.starts_at + make_interval(mins => m.duration_minutes),
         'durationMinutes', m.duration_minutes,
@@ -48,8 +46,8 @@ CREATE FUNCTION booking.mail_context(p_outbox_id bigint) RETURNS jsonb LANGUAGE 
                              || ' (' || c.time_zone || ')',
         'cinemaCity', c.city)
       FROM booking.outbox o
-      JOIN booking.bookings b ON b.id = o.booking_id
-      JOIN booking.showtimes st ON st.id = b.showtime_id
+      LEFT JOIN booking.waitlist w ON w.showtime_id = o.showtime_id AND w.id = o.waitlist_id
+      JOIN booking.showtimes st ON st.id = o.showtime_id
       JOIN booking.movies m ON m.id = st.movie_id
       JOIN booking.auditoriums a ON a.id = st.auditorium_id
       JOIN booking.cinemas c ON c.id = a.cinema_id
@@ -99,11 +97,11 @@ $$;
 COMMENT ON FUNCTION booking.outbox_mark_sent(bigint) IS 'Marks an outbox row SENT (true) or reports it already was (false).';
 
 -- Delay before the attempt after failed attempt n: base * 2^(n-1) seconds.
-CREATE FUNCTION booking.outbox_backoff(p_attempts int) RETURNS interval LANGUAGE sql STABLE AS $$
+CREATE FUNCTION booking_internal.outbox_backoff(p_attempts int) RETURNS interval LANGUAGE sql STABLE AS $$
     SELECT make_interval(secs => booking.setting('outbox_backoff_base_seconds')::numeric
                                  * power(2, greatest(p_attempts, 1) - 1))
 $$;
-COMMENT ON FUNCTION booking.outbox_backoff(int) IS
+COMMENT ON FUNCTION booking_internal.outbox_backoff(int) IS
     'Wait after failed attempt n: outbox_backoff_base_seconds * 2^(n-1) (2 s, 4 s, 8 s ... by default).';
 
 -- A send attempt failed: back off and try again, or park it FAILED after outbox_max_attempts (or at once when
@@ -116,7 +114,7 @@ DECLARE
 BEGIN
     SELECT * INTO o FROM booking.outbox x WHERE x.id = p_outbox_id FOR UPDATE;
     IF o.id IS NULL THEN
-        PERFORM booking.raise_error('OUTBOX_MESSAGE_NOT_FOUND', format('outbox message %s not found', p_outbox_id),
+        PERFORM booking_internal.raise_error('OUTBOX_MESSAGE_NOT_FOUND', format('outbox message %s not found', p_outbox_id),
             jsonb_build_object('outboxId', p_outbox_id));
     END IF;
     IF o.status <> 'SENDING' THEN
@@ -128,14 +126,14 @@ BEGIN
         RETURN 'FAILED';
     END IF;
     UPDATE booking.outbox x SET status = 'PENDING', locked_at = NULL, last_error = left(p_error, 2000),
-           due_at = v_now + booking.outbox_backoff(o.attempts)
+           due_at = v_now + booking_internal.outbox_backoff(o.attempts)
      WHERE x.id = o.id;
     PERFORM pg_notify('outbox', 'RETRY');  -- a sleeping relay recomputes when to wake
     RETURN 'PENDING';
 END $$;
 COMMENT ON FUNCTION booking.outbox_mark_failed(bigint, text, boolean) IS
     'Records a failed send: PENDING again after the exponential backoff, or FAILED (parked, never dropped) after '
-    'outbox_max_attempts or a permanent error. Returns the new status.';
+    'outbox_max_attempts or a permanent error. Returns the new status. Raises OUTBOX_MESSAGE_NOT_FOUND.';
 
 -- Recover rows stuck in flight. Dramatiq's Redis broker requeues a dead worker's messages only during occasional
 -- maintenance, and Redis may lose queued messages when it restarts, so Postgres decides: a SENDING row older than
@@ -184,44 +182,63 @@ CREATE FUNCTION booking.outbox_retry(p_outbox_id bigint, p_actor text DEFAULT 'o
 RETURNS TABLE (id bigint, kind text, status text, due_at timestamptz)
 LANGUAGE plpgsql AS $$
 DECLARE
+    v_actor booking.actor := booking.require('outbox.manage',
+        (SELECT booking_internal.booking_cinema(x.booking_id) FROM booking.outbox x WHERE x.id = p_outbox_id));
     o booking.outbox;
 BEGIN
     SELECT * INTO o FROM booking.outbox x WHERE x.id = p_outbox_id FOR UPDATE;
     IF o.id IS NULL THEN
-        PERFORM booking.raise_error('OUTBOX_MESSAGE_NOT_FOUND', format('outbox message %s not found', p_outbox_id),
+        PERFORM booking_internal.raise_error('OUTBOX_MESSAGE_NOT_FOUND', format('outbox message %s not found', p_outbox_id),
             jsonb_build_object('outboxId', p_outbox_id));
     END IF;
     IF o.status <> 'FAILED' THEN
-        PERFORM booking.raise_error('OUTBOX_NOT_FAILED',
+        PERFORM booking_internal.raise_error('OUTBOX_NOT_FAILED',
             format('outbox message %s is %s; only FAILED messages can be retried', p_outbox_id, o.status),
             jsonb_build_object('outboxId', p_outbox_id, 'status', o.status));
     END IF;
     UPDATE booking.outbox x SET status = 'PENDING', attempts = 0, due_at = booking.clock(), failed_at = NULL,
            locked_at = NULL
      WHERE x.id = o.id RETURNING * INTO o;
-    PERFORM booking.audit(p_actor, 'outbox.retry', 'outbox', o.id::text,
+    PERFORM booking_internal.audit(v_actor, 'outbox.retry', 'outbox', o.id::text,
         jsonb_build_object('kind', o.kind, 'bookingId', o.booking_id, 'lastError', o.last_error));
     PERFORM pg_notify('outbox', 'RETRY');
     RETURN QUERY SELECT o.id, o.kind, o.status, o.due_at;
 END $$;
 COMMENT ON FUNCTION booking.outbox_retry(bigint, text) IS
-    'Re-queues a FAILED outbox message with fresh attempts (audited). Raises OUTBOX_MESSAGE_NOT_FOUND, OUTBOX_NOT_FAILED.';
+    'Re-queues a FAILED outbox message with fresh attempts. Needs outbox.manage for its booking''s cinema (p_actor is '
+    'ignored). Raises UNAUTHORIZED, FORBIDDEN, OUTBOX_MESSAGE_NOT_FOUND, OUTBOX_NOT_FAILED; audited.';
 
 CREATE VIEW booking.failed_messages AS
 SELECT o.id, o.kind, o.booking_id, b.reference AS booking_reference, b.customer_email, o.attempts, o.last_error,
        o.created_at, o.failed_at, o.dedup_key
   FROM booking.outbox o JOIN booking.bookings b ON b.id = o.booking_id
- WHERE o.status = 'FAILED';
+ WHERE o.status = 'FAILED'
+   -- customer emails: only for who may manage the outbox of that cinema (a DBA, or the credential's operator)
+   -- (booking.may, not an internal: a view's functions are called with the reader's rights)
+   AND booking.may('outbox.manage', (SELECT a.cinema_id FROM booking.showtimes st
+                                       JOIN booking.auditoriums a ON a.id = st.auditorium_id WHERE st.id = b.showtime_id));
 COMMENT ON VIEW booking.failed_messages IS
     'Emails parked after their last attempt (or a permanent SMTP refusal): what failed, for whom, and why. '
-    'booking.outbox_retry(id) sends one again.';
+    'booking.outbox_retry(id) sends one again. Rows show only for who may manage that cinema''s outbox (booking.may).';
 
 -- The failed messages as JSON for the admin endpoint, newest first.
 CREATE FUNCTION booking.failed_messages_json(p_limit int DEFAULT 100) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT booking.require('outbox.manage') IS NULL;  -- raises UNAUTHORIZED / FORBIDDEN; the view filters cinemas
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'id', f.id, 'kind', f.kind, 'bookingId', f.booking_id, 'bookingReference', f.booking_reference,
                'email', f.customer_email, 'attempts', f.attempts, 'lastError', f.last_error,
                'createdAt', f.created_at, 'failedAt', f.failed_at) ORDER BY f.failed_at DESC, f.id DESC), '[]')
       FROM (SELECT * FROM booking.failed_messages ORDER BY failed_at DESC, id DESC LIMIT greatest(p_limit, 1)) f
 $$;
-COMMENT ON FUNCTION booking.failed_messages_json(int) IS 'booking.failed_messages as a JSON array for operators, newest first.';
+COMMENT ON FUNCTION booking.failed_messages_json(int) IS
+    'booking.failed_messages of the operator''s cinemas as a JSON array, newest first. Needs outbox.manage. '
+    'Raises UNAUTHORIZED, FORBIDDEN.';
+
+-- Issue 17 (/metrics): how late the notification emails are: the age of the oldest PENDING email that is due
+-- (0 when none is). One index probe (outbox_due), cheap enough for every scrape.
+CREATE FUNCTION booking.outbox_lag_seconds() RETURNS double precision LANGUAGE sql AS $$
+    SELECT coalesce(extract(epoch FROM booking.clock() - min(due_at)), 0)::double precision
+      FROM booking.outbox WHERE status = 'PENDING' AND due_at <= booking.clock();
+$$;
+COMMENT ON FUNCTION booking.outbox_lag_seconds() IS
+    'Seconds the oldest due, unsent notification email has waited (0: none); for /metrics. Raises nothing.';

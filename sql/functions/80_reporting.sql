@@ -4,7 +4,7 @@
 -- zone, so no btree index on bookings can answer "one cinema, one month" without reading all of the cinema's
 -- bookings (hundreds of thousands at 1,000,000 bookings). The aggregates below have one row per cinema and local
 -- day (and movie / seat type / promo / reason / days-before), a unique index, and are refreshed CONCURRENTLY by
--- booking.refresh_reports() (python -m workers.refresh_reports), so readers are never blocked.
+-- booking_ops.refresh_reports() (python -m marquee.reports.jobs), so readers are never blocked.
 -- showtime_occupancy stays a plain view: "held now" must be live, and one showtime's counts are index lookups.
 --
 -- Vocabulary used in every comment:
@@ -13,11 +13,6 @@
 --   went back on sale and may have been sold again, so ticket counts never include cancelled bookings).
 -- Materialized views depend on tables only (no booking.* functions), so the loader's DROP FUNCTION ... CASCADE
 -- never removes them behind our back; this file re-creates them on every migrate.
-
-INSERT INTO booking.error_codes (sqlstate, code, http_status, description) VALUES
-    ('MQ080', 'REPORT_NOT_FOUND', 404, 'No reporting view with that name.')
-ON CONFLICT (sqlstate) DO UPDATE
-    SET code = EXCLUDED.code, http_status = EXCLUDED.http_status, description = EXCLUDED.description;
 
 -- ---------------------------------------------------------------------------------------------------------------
 -- Materialized aggregates (reporting_cache). Each has a unique index: REFRESH ... CONCURRENTLY requires one.
@@ -102,11 +97,9 @@ WITH refunds AS (
            sum(r.amount) FILTER (WHERE r.status = 'PENDING') AS pending
       FROM booking.refunds r GROUP BY 1)
 SELECT a.cinema_id, (b.cancelled_at AT TIME ZONE c.time_zone)::date AS day,
-       -- free text typed by people: normalised so BI can group it, email addresses and phone-like numbers
-       -- masked (customers type them in), '(none)' when empty
-       coalesce(nullif(left(regexp_replace(regexp_replace(lower(btrim(b.cancel_reason)),
-                                                          '\S+@\S+', '[email]', 'g'),
-                                           '\+?[0-9][0-9 ()./-]{5,}[0-9]', '[number]', 'g'), 100), ''), '(none)') AS reason,
+       -- the category chosen from booking.cancel_reason_categories, never the free text: people type names,
+       -- addresses and numbers into it that no masking can catch (the text is for operators only)
+       coalesce(b.cancel_reason_category, 'NOT_GIVEN') AS reason_category,
        CASE WHEN b.cancelled_by = 'customer' THEN 'customer' ELSE 'operator' END AS cancelled_by,
        count(*) AS cancellations, count(*) FILTER (WHERE b.confirmed_at IS NOT NULL) AS paid_cancellations,
        sum(b.num_tickets) AS tickets,
@@ -118,9 +111,9 @@ SELECT a.cinema_id, (b.cancelled_at AT TIME ZONE c.time_zone)::date AS day,
   LEFT JOIN refunds r ON r.booking_id = b.id
  WHERE b.status = 'CANCELLED'
  GROUP BY 1, 2, 3, 4;
-CREATE UNIQUE INDEX ON reporting_cache.cancellation_stats (cinema_id, day, reason, cancelled_by);
+CREATE UNIQUE INDEX ON reporting_cache.cancellation_stats (cinema_id, day, reason_category, cancelled_by);
 COMMENT ON MATERIALIZED VIEW reporting_cache.cancellation_stats IS
-    'Per cinema, local cancellation day, reason and who cancelled: cancellations and their refunds.';
+    'Per cinema, local cancellation day, reason category and who cancelled: cancellations and their refunds.';
 
 CREATE MATERIALIZED VIEW reporting_cache.sales_pace AS
 SELECT a.cinema_id, (st.starts_at AT TIME ZONE c.time_zone)::date AS show_day, st.movie_id,
@@ -135,6 +128,13 @@ SELECT a.cinema_id, (st.starts_at AT TIME ZONE c.time_zone)::date AS show_day, s
 CREATE UNIQUE INDEX ON reporting_cache.sales_pace (cinema_id, show_day, movie_id, days_before);
 COMMENT ON MATERIALIZED VIEW reporting_cache.sales_pace IS
     'Per cinema, local show day, movie and days between booking and show (local dates): confirmed bookings.';
+
+-- Re-created just now with the data of this instant: that is a refresh, and data_freshness says so (issue 22: it
+-- was empty after a migrate until the reports worker's first run).
+INSERT INTO reporting_cache.refresh_log (view_name, refreshed_at, duration_ms)
+SELECT c.relname, clock_timestamp(), 0
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'reporting_cache' AND c.relkind = 'm'
+ON CONFLICT (view_name) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at, duration_ms = EXCLUDED.duration_ms;
 
 -- ---------------------------------------------------------------------------------------------------------------
 -- The reporting views. Every one has a `date` column (a local date of the cinema) so one filter works everywhere;
@@ -300,17 +300,22 @@ COMMENT ON COLUMN reporting.promo_code_usage.discount_given IS 'Discount given.'
 COMMENT ON COLUMN reporting.promo_code_usage.revenue IS 'Amount charged (subtotal - discount), gross of refunds.';
 
 CREATE VIEW reporting.cancellations AS
-SELECT x.day AS date, x.cinema_id, c.name AS cinema, c.currency, x.reason, x.cancelled_by,
-       x.cancellations, x.paid_cancellations, x.tickets, x.refunded AS refunded_amount, x.refund_pending
-  FROM reporting_cache.cancellation_stats x JOIN booking.cinemas c ON c.id = x.cinema_id;
+SELECT x.day AS date, x.cinema_id, c.name AS cinema, c.currency, x.reason_category, k.label AS reason_label,
+       x.cancelled_by, x.cancellations, x.paid_cancellations, x.tickets, x.refunded AS refunded_amount, x.refund_pending
+  FROM reporting_cache.cancellation_stats x JOIN booking.cinemas c ON c.id = x.cinema_id
+  LEFT JOIN booking.cancel_reason_categories k ON k.code = x.reason_category;
 COMMENT ON VIEW reporting.cancellations IS
-    'Cancellations by local cancellation date, cinema, reason and who cancelled, with the money refunded.';
+    'Cancellations by local cancellation date, cinema, reason category and who cancelled, with the money refunded. '
+    'The customer''s or operator''s own words are not here (personal data): only the category chosen from '
+    'booking.cancel_reason_categories (docs/reporting.md).';
 COMMENT ON COLUMN reporting.cancellations.date IS 'Local date of the cancellation.';
 COMMENT ON COLUMN reporting.cancellations.cinema_id IS 'Cinema id.';
 COMMENT ON COLUMN reporting.cancellations.cinema IS 'Cinema name.';
 COMMENT ON COLUMN reporting.cancellations.currency IS 'Currency of the amounts.';
-COMMENT ON COLUMN reporting.cancellations.reason IS
-    'Reason given, lower-cased, emails and phone numbers masked, cut to 100 characters; (none) when empty.';
+COMMENT ON COLUMN reporting.cancellations.reason_category IS
+    'Reason category chosen by the customer or operator (CHANGE_OF_PLANS, ILLNESS, ..., docs/reporting.md); '
+    'NOT_GIVEN when none was chosen.';
+COMMENT ON COLUMN reporting.cancellations.reason_label IS 'Human-readable name of the reason category.';
 COMMENT ON COLUMN reporting.cancellations.cancelled_by IS 'customer or operator.';
 COMMENT ON COLUMN reporting.cancellations.cancellations IS 'Bookings cancelled.';
 COMMENT ON COLUMN reporting.cancellations.paid_cancellations IS 'Of those, bookings that had been paid.';
@@ -349,7 +354,7 @@ COMMENT ON COLUMN reporting.data_freshness.duration_ms IS 'How long that refresh
 -- Functions
 
 -- Refresh every aggregate without blocking readers. One refresher at a time (advisory lock); returns how many.
-CREATE FUNCTION booking.refresh_reports() RETURNS int LANGUAGE plpgsql AS $$
+CREATE FUNCTION booking_ops.refresh_reports() RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
     v_name  text;
     v_start timestamptz;
@@ -370,9 +375,9 @@ BEGIN
     END LOOP;
     RETURN v_n;
 END $$;
-COMMENT ON FUNCTION booking.refresh_reports() IS
+COMMENT ON FUNCTION booking_ops.refresh_reports() IS
     'Refreshes every reporting_cache materialized view CONCURRENTLY (readers never wait); returns how many '
-    '(0 if another refresh is running). Run by python -m workers.refresh_reports.';
+    '(0 if another refresh is running). Run by python -m marquee.reports.jobs.';
 
 -- Rows of one reporting view as JSON objects (columns in view order), for the admin charts and CSV export.
 -- The API has no rights on schema reporting; this is its only door, and it only opens reporting views.
@@ -382,18 +387,19 @@ RETURNS SETOF json LANGUAGE plpgsql STABLE
 -- short index lookups on small aggregates: JIT compilation would cost more than the query
 SET jit = off AS $$
 DECLARE
+    v_actor booking.actor := booking.require('reports.read', p_cinema_id);
     v_has_cinema boolean;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = 'reporting' AND c.relkind = 'v' AND c.relname = p_view) THEN
-        PERFORM booking.raise_error('REPORT_NOT_FOUND', format('no report named %s', p_view),
+        PERFORM booking_internal.raise_error('REPORT_NOT_FOUND', format('no report named %s', p_view),
             jsonb_build_object('report', p_view));
     END IF;
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 100000 THEN
-        PERFORM booking.raise_error('VALIDATION_ERROR', 'limit must be 1..100000', jsonb_build_object('field', 'limit'));
+        PERFORM booking_internal.raise_error('VALIDATION_ERROR', 'limit must be 1..100000', jsonb_build_object('field', 'limit'));
     END IF;
     IF p_from IS NOT NULL AND p_to IS NOT NULL AND p_from > p_to THEN
-        PERFORM booking.raise_error('VALIDATION_ERROR', 'from must not be after to', jsonb_build_object('field', 'from'));
+        PERFORM booking_internal.raise_error('VALIDATION_ERROR', 'from must not be after to', jsonb_build_object('field', 'from'));
     END IF;
     SELECT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = format('reporting.%I', p_view)::regclass
                       AND a.attname = 'cinema_id' AND NOT a.attisdropped) INTO v_has_cinema;
@@ -401,18 +407,24 @@ BEGIN
         RETURN QUERY SELECT row_to_json(v) FROM reporting.data_freshness v ORDER BY v.view_name;
         RETURN;
     END IF;
+    -- a view summed over every cinema is only for an operator of every cinema
+    IF NOT v_has_cinema AND v_actor.cinema_ids IS NOT NULL THEN
+        PERFORM booking_internal.raise_error('FORBIDDEN', format('%s sums every cinema: it needs an operator of every cinema', p_view),
+            jsonb_build_object('permission', 'reports.read', 'report', p_view, 'scope', 'chain'));
+    END IF;
     RETURN QUERY EXECUTE format(
         'SELECT row_to_json(v) FROM reporting.%I v
           WHERE ($2::date IS NULL OR v.date >= $2) AND ($3::date IS NULL OR v.date <= $3) %s
           ORDER BY v.date %s LIMIT $4',
         p_view,
-        CASE WHEN v_has_cinema THEN 'AND ($1::uuid IS NULL OR v.cinema_id = $1)' ELSE '' END,
+        CASE WHEN v_has_cinema THEN 'AND ($1::uuid IS NULL OR v.cinema_id = $1) AND ($5::uuid[] IS NULL OR v.cinema_id = ANY ($5))' ELSE '' END,
         CASE WHEN v_has_cinema THEN ', v.cinema_id' ELSE '' END)
-    USING p_cinema_id, p_from, p_to, p_limit;
+    USING p_cinema_id, p_from, p_to, p_limit, v_actor.cinema_ids;
 END $$;
 COMMENT ON FUNCTION booking.report(text, uuid, date, date, int) IS
-    'Rows of reporting.<p_view> as JSON (column order kept), filtered by cinema and local date range; '
-    'raises REPORT_NOT_FOUND, VALIDATION_ERROR. For the admin reports page and CSV export.';
+    'Rows of reporting.<p_view> as JSON (column order kept), filtered by cinema (and to the operator''s cinemas) and '
+    'local date range. For the admin reports page and CSV export. Needs reports.read (for p_cinema_id); views over '
+    'every cinema need an operator of every cinema. Raises UNAUTHORIZED, FORBIDDEN, REPORT_NOT_FOUND, VALIDATION_ERROR.';
 
 -- Names of the reporting views (for the admin page and its CSV links).
 CREATE FUNCTION booking.report_names() RETURNS TABLE (name text, description text, columns text[])
@@ -424,3 +436,36 @@ LANGUAGE sql STABLE AS $$
      WHERE n.nspname = 'reporting' AND c.relkind = 'v' ORDER BY 1
 $$;
 COMMENT ON FUNCTION booking.report_names() IS 'Every reporting view with its description and column names (CSV headers).';
+
+-- The reports page's cinema and date window, in that cinema's local dates.
+CREATE FUNCTION booking.report_window(p_cinema_id uuid DEFAULT NULL, p_from date DEFAULT NULL, p_to date DEFAULT NULL)
+RETURNS TABLE (cinema_id uuid, cinema_name text, currency char(3), date_from date, date_to date)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_actor booking.actor := booking.require('reports.read', p_cinema_id);
+    c       record;
+    v_today date;
+BEGIN
+    SELECT l.id, l.name, l.currency, l.time_zone INTO c
+      FROM booking.list_cinemas() l
+     WHERE (p_cinema_id IS NULL OR l.id = p_cinema_id) AND booking_internal.in_scope(v_actor, l.id) LIMIT 1;
+    IF NOT FOUND THEN
+        IF p_cinema_id IS NOT NULL THEN
+            PERFORM booking_internal.raise_error('CINEMA_NOT_FOUND', format('cinema %s not found', p_cinema_id),
+                jsonb_build_object('cinemaId', p_cinema_id));
+        END IF;
+        RETURN;  -- no cinema yet: no window
+    END IF;
+    -- default: the last 30 days of sales and the coming week of shows
+    v_today := booking.local_date(booking.clock(), c.time_zone);
+    date_from := coalesce(p_from, v_today - 30);
+    date_to := coalesce(p_to, v_today + 7);
+    IF date_from > date_to THEN
+        PERFORM booking_internal.raise_error('VALIDATION_ERROR', 'from must not be after to', jsonb_build_object('field', 'from'));
+    END IF;
+    RETURN QUERY SELECT c.id, c.name, c.currency, date_from, date_to;
+END $$;
+COMMENT ON FUNCTION booking.report_window(uuid, date, date) IS
+    'The cinema of a report (the given one, else the operator''s first by name; CINEMA_NOT_FOUND if unknown) and its '
+    'window: from/to, by default the last 30 local days to the coming 7. Needs reports.read. Raises UNAUTHORIZED, '
+    'FORBIDDEN, CINEMA_NOT_FOUND, VALIDATION_ERROR when from is after to.';

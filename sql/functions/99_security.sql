@@ -1,12 +1,14 @@
 -- Least privilege. Runs LAST on every migrate, so it also covers functions and tables other files add later.
 --   marquee_owner  NOLOGIN: owns the schemas, tables, views and functions; the API functions run as it.
---   booking_api    LOGIN:   the API. EXECUTE on the API's booking.* functions (SECURITY DEFINER, fixed
+--   booking_api    LOGIN:   the API. EXECUTE on every function of schema booking (SECURITY DEFINER, fixed
 --                            search_path), SELECT on booking.error_codes, no other table access.
---   booking_admin  LOGIN:   operators: everything booking_api can do, plus erasure, retention, report refresh,
---                            reading the audit trail and the reporting views.
+--   booking_admin  LOGIN:   operators: everything booking_api can do, plus the functions of schema booking_ops
+--                            (erasure, retention, report refresh), the audit trail and the reporting views.
 --   booking_worker LOGIN:   the workers (outbox relay, mail actors, payment jobs): member of booking_api, so the
 --                            same function rights and no table access.
 --   bi_reader      LOGIN:   BI tools: SELECT on the reporting views, nothing else (they hold no personal data).
+-- Function rights follow the schema, never a list: booking -> booking_api, booking_ops -> booking_admin,
+-- booking_internal -> nobody (its helpers skip the rules). A function is callable because of where it lives.
 -- No passwords here: local connections use trust auth; production sets them outside the repository.
 -- Details and the reasoning: docs/security.md.
 
@@ -41,7 +43,7 @@ DECLARE
     r record;
 BEGIN
     FOR r IN SELECT n.nspname FROM pg_namespace n
-              WHERE n.nspname IN ('booking', 'reporting', 'reporting_cache') AND n.nspowner <> v_owner LOOP
+              WHERE n.nspname IN ('booking', 'booking_internal', 'booking_ops', 'reporting', 'reporting_cache') AND n.nspowner <> v_owner LOOP
         EXECUTE format('ALTER SCHEMA %I OWNER TO marquee_owner', r.nspname);
     END LOOP;
     -- sequences owned by a column (serial / identity) follow their table
@@ -49,14 +51,16 @@ BEGIN
                     CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
                                    WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind
                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-              WHERE n.nspname IN ('booking', 'reporting', 'reporting_cache')
+              WHERE n.nspname IN ('booking', 'booking_internal', 'booking_ops', 'reporting', 'reporting_cache')
                 AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relowner <> v_owner
                 AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                                    AND d.deptype IN ('e', 'a', 'i')) LOOP
         EXECUTE format('ALTER %s %s OWNER TO marquee_owner', r.kind, r.rel);
     END LOOP;
     FOR r IN SELECT t.oid::regtype AS typ FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-              WHERE n.nspname IN ('booking', 'reporting') AND t.typtype IN ('e', 'd') AND t.typowner <> v_owner LOOP
+              WHERE n.nspname IN ('booking', 'reporting') AND t.typowner <> v_owner
+                AND (t.typtype IN ('e', 'd')  -- enums, domains, and composite types of their own (booking.actor)
+                     OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c'))) LOOP
         EXECUTE format('ALTER TYPE %s OWNER TO marquee_owner', r.typ);
     END LOOP;
 END
@@ -74,7 +78,7 @@ BEGIN
     FOR r IN SELECT p.oid::regprocedure AS fn, p.proowner, p.prosecdef, p.proconfig,
                     p.prorettype = 'trigger'::regtype AS is_trigger
                FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-              WHERE n.nspname IN ('booking', 'reporting') AND p.prokind = 'f'
+              WHERE n.nspname IN ('booking', 'booking_internal', 'booking_ops', 'reporting') AND p.prokind = 'f'
                 AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
                                    AND d.deptype = 'e') LOOP
         IF r.proowner <> v_owner THEN
@@ -91,34 +95,19 @@ END
 $functions$;
 
 -- Start from nothing: functions are executable by PUBLIC by default.
-REVOKE ALL ON SCHEMA booking, reporting, reporting_cache FROM PUBLIC;
+REVOKE ALL ON SCHEMA booking, booking_internal, booking_ops, reporting, reporting_cache FROM PUBLIC;
+REVOKE ALL ON SCHEMA booking_internal, booking_ops FROM booking_api, booking_admin, booking_worker, bi_reader;
 REVOKE ALL ON ALL TABLES IN SCHEMA booking, reporting, reporting_cache FROM PUBLIC, booking_api, booking_admin, bi_reader;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA booking, reporting, reporting_cache FROM PUBLIC, booking_api, booking_admin, bi_reader;
-REVOKE ALL ON ALL ROUTINES IN SCHEMA booking, reporting FROM PUBLIC, booking_api, booking_admin, bi_reader;
+REVOKE ALL ON ALL ROUTINES IN SCHEMA booking, booking_internal, booking_ops, reporting
+    FROM PUBLIC, booking_api, booking_admin, booking_worker, bi_reader;
 
--- The API: every booking function except internals (they skip the rules: raw seat release, fake notifications,
--- audit forgery, ...) and the operator-only ones below. A new function is an API function unless its COMMENT
--- starts with 'Internal' or it is listed here.
-DO $grants$
-DECLARE
-    v_internal text[] := ARRAY['raise_error', 'lock_seats', 'publish_seat_change', 'audit', 'release_booking_seats',
-                               'expire_booking', 'enqueue_message', 'assert_seats_free', 'new_reference',
-                               'anonymise_bookings'];
-    v_operator text[] := ARRAY['erase_customer', 'apply_pii_retention', 'refresh_reports'];
-    r record;
-BEGIN
-    FOR r IN SELECT p.oid::regprocedure AS fn, p.proname::text AS name
-               FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-              WHERE n.nspname = 'booking' AND p.prokind = 'f' AND p.prorettype <> 'trigger'::regtype
-                AND coalesce(obj_description(p.oid, 'pg_proc'), '') NOT LIKE 'Internal%'
-                AND NOT (p.proname = ANY (v_internal))
-                AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
-                                   AND d.deptype = 'e') LOOP
-        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', r.fn,
-                       CASE WHEN r.name = ANY (v_operator) THEN 'booking_admin' ELSE 'booking_api' END);
-    END LOOP;
-END
-$grants$;
+-- By schema: the API may call every booking function, operators also the booking_ops ones; internals nobody.
+-- No role has USAGE on booking_internal, so even a function added there later (and still executable by PUBLIC
+-- until this file runs again) cannot be called by booking_api.
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA booking TO booking_api;
+GRANT USAGE ON SCHEMA booking_ops TO booking_admin;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA booking_ops TO booking_admin;
 
 GRANT USAGE ON SCHEMA booking TO booking_api, booking_admin;
 GRANT SELECT ON booking.error_codes TO booking_api;   -- the API maps SQLSTATE -> HTTP status from it

@@ -140,7 +140,7 @@ SELECT throws_ok($$SELECT * FROM booking.cancel((SELECT id FROM bo), 'late', NUL
 SELECT results_eq($$SELECT status::text, refund_amount FROM booking.cancel((SELECT id FROM bo), 'projector broke', NULL, 'ops@test', true)$$,
                   $$VALUES ('CANCELLED', 24.00::numeric(10,2))$$, 'override cancels and refunds what was paid (30.00 - 20 %)');
 SELECT results_eq($$SELECT actor, details ->> 'policyOverridden', details ->> 'refundAmount' FROM booking.audit_log WHERE action = 'booking.cancel.override' AND entity_id = (SELECT id FROM bo)::text$$,
-                  $$VALUES ('ops@test', 'true', '24.00')$$, 'the override is in the audit log');
+                  $$VALUES ('db:postgres', 'true', '24.00')$$, 'the override is in the audit log');
 
 -- an unpaid pending booking can be cancelled, with nothing to refund
 SET LOCAL marquee.now = '2030-01-01 20:45Z';
@@ -183,7 +183,7 @@ SELECT is(booking.booking_json((SELECT booking_id FROM b1)) - '{bookingId,bookin
           'booking_json');
 SELECT is((SELECT count(*)::int FROM booking.showtime_bookings(pg_temp.fx('showtime'))), 8, 'showtime_bookings lists every booking of the showtime');
 SELECT throws_ok($$SELECT * FROM booking.showtime_bookings(gen_random_uuid())$$, 'MQ002', NULL, 'showtime_bookings: SHOWTIME_NOT_FOUND');
-SELECT lives_ok($$SELECT booking.enqueue_message('REMINDER', (SELECT booking_id FROM b1), 'reminder:' || (SELECT booking_id FROM b1), now())$$,
+SELECT lives_ok($$SELECT booking_internal.enqueue_message('REMINDER', (SELECT booking_id FROM b1), 'reminder:' || (SELECT booking_id FROM b1), now())$$,
                 'enqueue_message with an existing dedup key');
 SELECT is((SELECT count(*)::int FROM booking.outbox WHERE dedup_key = 'reminder:' || (SELECT booking_id FROM b1)), 1, 'enqueue_message is deduplicated');
 

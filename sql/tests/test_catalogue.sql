@@ -1,6 +1,6 @@
 -- Catalogue: browsing by the cinema's local date, seat counts, and every operator function with its errors.
 BEGIN;
-SELECT plan(67);
+SELECT plan(73);
 -- Fixture (rolled back with the test): see sql/tests/fixtures.sql.
 DO $$ BEGIN PERFORM tap_fixture.setup(); END $$;
 
@@ -22,6 +22,19 @@ SELECT results_eq(
     'movie_showtimes lists local start times and live counts (broken seat not available)');
 SELECT is_empty($$SELECT * FROM booking.movie_showtimes(pg_temp.fx('movie'), pg_temp.fx('cinema'), '2030-01-02')$$,
                 'movie_showtimes filters by local date');
+SELECT results_eq(
+    $$SELECT on_sale, few_seats_left FROM booking.movie_showtimes(pg_temp.fx('movie'), pg_temp.fx('cinema'), '2030-01-01')$$,
+    $$VALUES (true, true), (true, true)$$, 'movie_showtimes: on sale, and 7 of 8 free is "few seats left" (setting 10)');
+SET LOCAL marquee.few_seats_left = '3';
+SELECT results_eq(
+    $$SELECT few_seats_left FROM booking.movie_showtimes(pg_temp.fx('movie'), pg_temp.fx('cinema'), '2030-01-01')$$,
+    $$VALUES (false), (false)$$, 'movie_showtimes: few_seats_left follows the setting');
+RESET marquee.few_seats_left;
+SET LOCAL marquee.now = '2030-01-02 02:00Z';
+SELECT results_eq(
+    $$SELECT on_sale FROM booking.movie_showtimes(pg_temp.fx('movie'), pg_temp.fx('cinema'), '2030-01-01')$$,
+    $$VALUES (false), (true)$$, 'movie_showtimes: a showtime that has started is listed, not on sale');
+SET LOCAL marquee.now = '2030-01-01 12:00Z';
 SELECT throws_ok($$SELECT * FROM booking.movie_showtimes(pg_temp.fx('movie'), gen_random_uuid())$$, 'MQ006', NULL,
                  'movie_showtimes: CINEMA_NOT_FOUND');
 SELECT throws_ok($$SELECT * FROM booking.movie_showtimes(gen_random_uuid(), pg_temp.fx('cinema'))$$, 'MQ007', NULL,
@@ -38,7 +51,11 @@ SELECT is(booking.local_date('2030-01-02 04:30Z', 'Europe/London'), date '2030-0
 SELECT throws_ok($$SELECT booking.create_cinema('X', 'Y', 'Mars/Olympus')$$, 'MQ001', NULL, 'create_cinema: unknown zone');
 SELECT throws_ok($$SELECT booking.create_cinema('X', 'Y', 'UTC', 'usd')$$, 'MQ001', NULL, 'create_cinema: bad currency');
 SELECT throws_ok($$SELECT booking.create_cinema('  ', 'Y', 'UTC')$$, 'MQ001', NULL, 'create_cinema: name required');
-SELECT throws_ok($$SELECT booking.create_cinema('FX Cinema', 'Y', 'UTC')$$, 'MQ051', NULL, 'create_cinema: duplicate name CONFLICT');
+SELECT throws_ok($$SELECT booking.create_cinema('FX Cinema', 'Y', 'UTC')$$, 'MQ070', NULL, 'create_cinema: duplicate name NAME_TAKEN');
+SELECT isnt(booking.create_cinema('FX Other', 'Y', 'UTC'), NULL, 'create_cinema: another cinema');
+SELECT throws_ok($$SELECT booking.update_cinema(pg_temp.fx('cinema'), ' FX Other ')$$, 'MQ070', NULL,
+                 'update_cinema: renaming to a name another cinema has is NAME_TAKEN');
+SELECT lives_ok($$SELECT booking.update_cinema(pg_temp.fx('cinema'), 'FX Cinema')$$, 'update_cinema: keeping its own name');
 SELECT lives_ok($$SELECT booking.update_cinema(pg_temp.fx('cinema'), p_city => 'Brooklyn')$$, 'update_cinema');
 SELECT is((SELECT city || '/' || time_zone FROM booking.cinemas WHERE id = pg_temp.fx('cinema')), 'Brooklyn/America/New_York',
           'update_cinema keeps what was not given');
@@ -54,14 +71,14 @@ SELECT lives_ok($$SELECT booking.create_auditorium(pg_temp.fx('cinema'), 'Gappy'
                 'create_auditorium accepts aisles (x gaps) and row gaps (y gaps)');
 SELECT throws_ok($$SELECT booking.create_auditorium(gen_random_uuid(), 'N', '{"rows": [{"label": "A", "seats": [{"number": 1}]}]}')$$, 'MQ006', NULL, 'create_auditorium: CINEMA_NOT_FOUND');
 SELECT throws_ok($$SELECT booking.create_auditorium(pg_temp.fx('cinema'), 'N', '{"rows": []}')$$, 'MQ001', NULL, 'create_auditorium: rows required');
-SELECT throws_ok($$SELECT booking.create_auditorium(pg_temp.fx('cinema'), 'FX Hall', '{"rows": [{"label": "A", "seats": [{"number": 1}]}]}')$$, 'MQ051', NULL, 'create_auditorium: duplicate name CONFLICT');
+SELECT throws_ok($$SELECT booking.create_auditorium(pg_temp.fx('cinema'), 'FX Hall', '{"rows": [{"label": "A", "seats": [{"number": 1}]}]}')$$, 'MQ070', NULL, 'create_auditorium: duplicate name NAME_TAKEN');
 SELECT throws_ok($$SELECT booking.create_auditorium(pg_temp.fx('cinema'), 'N', '{"rows": [{"label": "A!", "seats": [{"number": 1}]}]}')$$, 'MQ001', NULL, 'create_auditorium: bad row label');
 SELECT throws_ok($$SELECT booking.create_auditorium(pg_temp.fx('cinema'), 'N', '{"rows": [{"label": "A", "seats": [{"number": 1, "type": "SOFA"}]}]}')$$, 'MQ001', NULL, 'create_auditorium: bad seat type');
 SELECT throws_ok($$SELECT booking.create_auditorium(pg_temp.fx('cinema'), 'N', '{"rows": [{"label": "A", "seats": [{"number": 1}, {"number": 1, "x": 5}]}]}')$$, 'MQ001', NULL, 'create_auditorium: duplicate seat');
 SELECT is(booking.set_seats_active(pg_temp.fx('auditorium'), '{seat-a4}', false, 'ops@test'), 1, 'set_seats_active deactivates');
 SELECT is((SELECT status FROM booking.seat_map(pg_temp.fx('showtime')) WHERE seat_id = 'seat-a4'), 'BLOCKED', 'an inactive seat is BLOCKED');
 SELECT is(booking.set_seats_active(pg_temp.fx('auditorium'), '{seat-a4}', true), 1, 'set_seats_active reactivates');
-SELECT ok(EXISTS (SELECT 1 FROM booking.audit_log WHERE action = 'seats.deactivate' AND actor = 'ops@test'), 'seat (de)activation is audited');
+SELECT ok(EXISTS (SELECT 1 FROM booking.audit_log WHERE action = 'seats.deactivate' AND actor = 'db:postgres' AND db_role = 'postgres'), 'seat (de)activation is audited (the DBA running it, not p_actor)');
 
 -- movies
 SELECT throws_ok($$SELECT booking.create_movie('', 90)$$, 'MQ001', NULL, 'create_movie: title required');
@@ -99,7 +116,7 @@ SELECT throws_ok($$SELECT booking.create_promo_code('X', 'PERCENT', 10)$$, 'MQ00
 SELECT throws_ok($$SELECT booking.create_promo_code('HUGE', 'PERCENT', 101)$$, 'MQ001', NULL, 'create_promo_code: percent above 100');
 SELECT throws_ok($$SELECT booking.create_promo_code('ODD', 'FREE', 1)$$, 'MQ001', NULL, 'create_promo_code: unknown kind');
 SELECT throws_ok($$SELECT booking.create_promo_code('BACKWARDS', 'FIXED', 1, '2030-01-02Z', '2030-01-01Z')$$, 'MQ001', NULL, 'create_promo_code: window backwards');
-SELECT throws_ok($$SELECT booking.create_promo_code('fxsave20', 'FIXED', 1)$$, 'MQ051', NULL, 'create_promo_code: duplicate (case-insensitive) CONFLICT');
+SELECT throws_ok($$SELECT booking.create_promo_code('fxsave20', 'FIXED', 1)$$, 'MQ070', NULL, 'create_promo_code: duplicate (case-insensitive) NAME_TAKEN');
 SELECT lives_ok($$SELECT booking.set_promo_code_active('fxsave20', false)$$, 'set_promo_code_active');
 SELECT is((SELECT is_active FROM booking.promo_codes WHERE code = 'FXSAVE20'), false, 'promo code disabled');
 SELECT throws_ok($$SELECT booking.set_promo_code_active('NOPE', true)$$, 'MQ009', NULL, 'set_promo_code_active: PROMO_NOT_FOUND');

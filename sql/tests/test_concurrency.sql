@@ -12,10 +12,10 @@ SELECT dblink_exec(c, 'SET idle_in_transaction_session_timeout = ''10s''; SET st
   FROM unnest(ARRAY['core_b', 'core_a2']) c;
 SET LOCAL marquee.lone_seat_rule = 'off';
 
--- Committed fixture, created by session B: 4 seats, one showtime tomorrow (real clock: no marquee.now here).
+-- Committed fixture, created by session B: 4 seats in row A and one in row B, one showtime tomorrow (real clock: no marquee.now here).
 CREATE TEMP TABLE cfx ON COMMIT DROP AS SELECT * FROM dblink('core_b', $q$
     WITH c AS (SELECT booking.create_cinema('Concurrency ' || gen_random_uuid(), 'X', 'UTC') AS id),
-         a AS (SELECT booking.create_auditorium(c.id, 'Hall', '{"rows": [{"label": "A", "seats": [{"number": 1}, {"number": 2}, {"number": 3}, {"number": 4}]}]}') AS id FROM c),
+         a AS (SELECT booking.create_auditorium(c.id, 'Hall', '{"rows": [{"label": "A", "seats": [{"number": 1}, {"number": 2}, {"number": 3}, {"number": 4}]}, {"label": "B", "seats": [{"number": 1}]}]}') AS id FROM c),
          m AS (SELECT booking.create_movie('Concurrency', 90) AS id)
     SELECT c.id, a.id, m.id, booking.create_showtime(m.id, a.id, date_trunc('hour', now()) + interval '2 days', '{"STANDARD": 10.00}')
       FROM c, a, m $q$) AS t(cinema uuid, auditorium uuid, movie uuid, showtime uuid);
@@ -24,7 +24,7 @@ CREATE FUNCTION pg_temp.remote_hold(p_conn text, p_seat text, p_token text, p_tt
     SELECT h FROM dblink(p_conn, format('SELECT hold_id FROM booking.hold(%L, ARRAY[%L], %L, %s)', pg_temp.st(), p_seat, p_token,
                                         coalesce(p_ttl::text, 'NULL'))) AS t(h uuid) $$;
 
-SELECT ok((SELECT count(*) FROM booking.seat_map(pg_temp.st())) = 4, 'this session sees the fixture committed by session B');
+SELECT ok((SELECT count(*) FROM booking.seat_map(pg_temp.st())) = 5, 'this session sees the fixture committed by session B');
 
 -- B holds a seat and commits: A's hold of the same seat is refused, naming the seat.
 SELECT isnt(pg_temp.remote_hold('core_b', 'seat-a1', 'sess-b'), NULL, 'session B holds seat-a1 (committed)');
@@ -35,16 +35,17 @@ SELECT throws_ok($$SELECT * FROM booking.hold(pg_temp.st(), '{seat-a4,seat-a1}',
 SELECT is((SELECT status FROM booking.seat_map(pg_temp.st(), 'sess-a') WHERE seat_id = 'seat-a1'), 'LOCKED', 'A sees B''s seat as LOCKED');
 SELECT is((SELECT status FROM booking.seat_map(pg_temp.st(), 'sess-a') WHERE seat_id = 'seat-a4'), 'AVAILABLE', 'A''s failed attempt left nothing behind');
 
--- A2 holds a seat inside an open transaction: B waits on the seat lock and gives up at lock_timeout.
+-- A2 holds a seat inside an open transaction: B waits on the row lock and gives up at lock_timeout.
 SELECT dblink_exec('core_a2', 'BEGIN');
 SELECT isnt(pg_temp.remote_hold('core_a2', 'seat-a2', 'sess-a2'), NULL, 'session A2 holds seat-a2, not yet committed');
 SELECT dblink_exec('core_b', 'SET lock_timeout = ''300ms''');
 SELECT is((SELECT status FROM dblink('core_b', format('SELECT status FROM booking.seat_map(%L) WHERE seat_id = ''seat-a2''', pg_temp.st())) AS t(status text)),
           'AVAILABLE', 'B cannot see A2''s uncommitted hold ...');
 SELECT throws_ok($$SELECT pg_temp.remote_hold('core_b', 'seat-a2', 'sess-b2')$$, '55P03', NULL,
-                 '... yet B''s hold of that seat waits on the seat lock and fails at lock_timeout');
-SELECT isnt(pg_temp.remote_hold('core_b', 'seat-a3', 'sess-b3'), NULL,
-            'meanwhile B holds another seat of the same showtime at once (no showtime-wide lock)');
+                 '... yet B''s hold of that seat waits on the row lock and fails at lock_timeout');
+-- (claimers of one ROW are decided one after the other: the lone-seat rule reads a seat's neighbours)
+SELECT isnt(pg_temp.remote_hold('core_b', 'seat-b1', 'sess-b3'), NULL,
+            'meanwhile B holds a seat of another row of the same showtime at once (no showtime-wide lock)');
 SELECT dblink_exec('core_a2', 'COMMIT');
 SELECT throws_ok($$SELECT pg_temp.remote_hold('core_b', 'seat-a2', 'sess-b2')$$, 'MQ010', NULL,
                  'once A2 commits, B gets SEAT_UNAVAILABLE for that seat');

@@ -4,7 +4,7 @@ SELECT plan(4);
 SELECT has_table('booking_meta', 'schema_migrations', 'migrations are recorded');
 SELECT is_empty($$
     SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-     WHERE n.nspname IN ('booking', 'reporting') AND obj_description(p.oid, 'pg_proc') IS NULL
+     WHERE n.nspname IN ('booking', 'booking_internal', 'booking_ops', 'reporting') AND obj_description(p.oid, 'pg_proc') IS NULL
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')$$,
     'every booking/reporting function has a COMMENT');
 SELECT ok(EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'seat_claims_no_double_sell' AND contype = 'x'),

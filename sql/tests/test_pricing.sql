@@ -4,13 +4,13 @@ SELECT plan(39);
 -- Fixture (rolled back with the test): see sql/tests/fixtures.sql.
 DO $$ BEGIN PERFORM tap_fixture.setup(); END $$;
 
-SELECT is(booking.promo_discount('PERCENT', 20, 24.00), 4.80::numeric(10,2), 'promo_discount: 20 % of 24.00');
-SELECT is(booking.promo_discount('PERCENT', 12.5, 27.00), 3.38::numeric(10,2), 'promo_discount: percent rounds half up to the cent (3.375)');
-SELECT is(booking.promo_discount('FIXED', 100, 24.00), 24.00::numeric(10,2), 'promo_discount: fixed is capped at the subtotal');
-SELECT is(booking.promo_discount(NULL, NULL, 24.00), 0.00::numeric(10,2), 'promo_discount: no promo, no discount');
+SELECT is(booking_internal.promo_discount('PERCENT', 20, 24.00), 4.80::numeric(10,2), 'promo_discount: 20 % of 24.00');
+SELECT is(booking_internal.promo_discount('PERCENT', 12.5, 27.00), 3.38::numeric(10,2), 'promo_discount: percent rounds half up to the cent (3.375)');
+SELECT is(booking_internal.promo_discount('FIXED', 100, 24.00), 24.00::numeric(10,2), 'promo_discount: fixed is capped at the subtotal');
+SELECT is(booking_internal.promo_discount(NULL, NULL, 24.00), 0.00::numeric(10,2), 'promo_discount: no promo, no discount');
 
 CREATE TEMP TABLE h ON COMMIT DROP AS SELECT pg_temp.hold('{seat-a1,seat-a2}', 'p-1') AS id;
-SELECT results_eq($$SELECT subtotal, tickets FROM booking.hold_subtotal((SELECT id FROM h))$$, $$VALUES (24.00::numeric(10,2), 2)$$, 'hold_subtotal');
+SELECT results_eq($$SELECT subtotal, tickets FROM booking_internal.hold_subtotal((SELECT id FROM h))$$, $$VALUES (24.00::numeric(10,2), 2)$$, 'hold_subtotal');
 SELECT results_eq($$SELECT subtotal, discount, final_amount, currency, promo_code FROM booking.price_hold((SELECT id FROM h))$$,
                   $$VALUES (24.00::numeric(10,2), 0.00::numeric(10,2), 24.00::numeric(10,2), 'USD'::char(3), NULL::text)$$, 'price without promo');
 SELECT results_eq($$SELECT subtotal, discount, final_amount, promo_code FROM booking.price_hold((SELECT id FROM h), 'FXSAVE20')$$,

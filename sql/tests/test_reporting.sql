@@ -58,12 +58,12 @@ BEGIN
 END $$;
 -- Cancel at an instant; the refund (if any) is confirmed by the provider at p_refunded_at.
 CREATE FUNCTION pg_temp.cancel(p_booking text, p_at timestamptz, p_reason text, p_amount numeric, p_actor text,
-                               p_refunded_at timestamptz)
+                               p_refunded_at timestamptz, p_category text DEFAULT NULL)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE r uuid;
 BEGIN
     PERFORM set_config('marquee.now', p_at::text, true);
-    SELECT refund_id INTO r FROM booking.cancel(pg_temp.fx(p_booking), p_reason, p_amount, p_actor);
+    SELECT refund_id INTO r FROM booking.cancel(pg_temp.fx(p_booking), p_reason, p_amount, p_actor, false, p_category);
     IF r IS NOT NULL THEN
         PERFORM set_config('marquee.now', p_refunded_at::text, true);
         PERFORM booking.record_refund(r, true, 're_' || p_booking);
@@ -76,14 +76,14 @@ DO $$ BEGIN PERFORM pg_temp.sell('s1', '{seat-b1}',         '2030-01-15 05:30Z',
 DO $$ BEGIN PERFORM pg_temp.sell('s2', '{seat-a1,seat-a2,seat-a3}', '2030-01-15 15:00Z', 'b3', 'RXFIVE'); END $$; -- 36.00 - 5.00
 DO $$ BEGIN PERFORM pg_temp.sell('s2', '{seat-b1,seat-b2}', '2030-01-16 03:00Z', 'b4'); END $$;                 -- 30.00 (22:00 local Jan 15)
 -- b3: the customer cancels on Jan 16 (local), full refund confirmed on Jan 17 (local)
-DO $$ BEGIN PERFORM pg_temp.cancel('b3', '2030-01-16 15:00Z', 'Schedule clash', NULL, 'customer', '2030-01-17 15:00Z'); END $$;
+DO $$ BEGIN PERFORM pg_temp.cancel('b3', '2030-01-16 15:00Z', 'Schedule clash', NULL, 'customer', '2030-01-17 15:00Z', 'CHANGE_OF_PLANS'); END $$;
 -- b4: an operator cancels with a partial refund of 10.00, confirmed at once (Jan 16 local)
-DO $$ BEGIN PERFORM pg_temp.cancel('b4', '2030-01-16 16:00Z', 'Projector fault', 10.00, 'ops-anna', '2030-01-16 16:05Z'); END $$;
+DO $$ BEGIN PERFORM pg_temp.cancel('b4', '2030-01-16 16:00Z', 'Projector fault', 10.00, 'ops-anna', '2030-01-16 16:05Z', 'TECHNICAL_FAULT'); END $$;
 -- London (BST): k1 at 23:30 local Jul 14, k2 at 00:30 local Jul 15 (both Jul 14 in UTC)
 DO $$ BEGIN PERFORM pg_temp.sell('l1', '{seat-a1}',         '2030-07-14 22:30Z', 'k1'); END $$;                 -- 10.50
 DO $$ BEGIN PERFORM pg_temp.sell('l1', '{seat-a2,seat-b1}', '2030-07-14 23:30Z', 'k2', 'RXSAVE20'); END $$;     -- 23.50 - 4.70
 
-SELECT is(booking.refresh_reports(), 6, 'refresh_reports refreshes the six aggregates (CONCURRENTLY, in a transaction)');
+SELECT is(booking_ops.refresh_reports(), 6, 'refresh_reports refreshes the six aggregates (CONCURRENTLY, in a transaction)');
 
 SELECT results_eq(
     $$SELECT date, cinema, currency, total_bookings, total_tickets, total_revenue, avg_ticket_price, total_discount,
@@ -161,11 +161,12 @@ SELECT is((SELECT sum(uses)::int FROM reporting.promo_code_usage WHERE promo_cod
           (SELECT times_used FROM booking.promo_codes WHERE code = 'RXSAVE20'), 'promo uses agree with promo_codes.times_used');
 
 SELECT results_eq(
-    $$SELECT date, cinema, reason, cancelled_by, cancellations, paid_cancellations, tickets, refunded_amount, refund_pending
-        FROM reporting.cancellations WHERE cinema LIKE 'RX %' ORDER BY date, reason$$,
-    $$VALUES (date '2030-01-16', 'RX New York', 'projector fault', 'operator', 1::bigint, 1::bigint, 2::bigint, 10.00, 0.00),
-             (date '2030-01-16', 'RX New York', 'schedule clash', 'customer', 1, 1, 3, 31.00, 0.00)$$,
-    'cancellations: count, tickets, refunded amount and reasons by local cancellation date');
+    $$SELECT date, cinema, reason_category, reason_label, cancelled_by, cancellations, paid_cancellations, tickets,
+             refunded_amount, refund_pending
+        FROM reporting.cancellations WHERE cinema LIKE 'RX %' ORDER BY date, reason_category$$,
+    $$VALUES (date '2030-01-16', 'RX New York', 'CHANGE_OF_PLANS', 'Change of plans', 'customer', 1::bigint, 1::bigint, 3::bigint, 31.00, 0.00),
+             (date '2030-01-16', 'RX New York', 'TECHNICAL_FAULT', 'Technical fault', 'operator', 1, 1, 2, 10.00, 0.00)$$,
+    'cancellations: count, tickets, refunded amount and reason categories by local cancellation date');
 
 SELECT results_eq(
     $$SELECT date, cinema, title, days_before, bookings, tickets, revenue FROM reporting.sales_pace
@@ -181,7 +182,7 @@ DO $$ BEGIN PERFORM pg_temp.sell('s1', '{seat-a4}', '2030-01-19 13:00Z', 'b7'); 
 SELECT is((SELECT sum(total_bookings)::int FROM reporting.daily_bookings WHERE cinema_id = pg_temp.fx('ny')), 4,
           'daily_bookings is unchanged until the next refresh');
 SELECT is((SELECT sold FROM reporting.showtime_occupancy WHERE showtime_id = pg_temp.fx('s1')), 4, 'showtime_occupancy is live');
-DO $$ BEGIN PERFORM booking.refresh_reports(); END $$;
+DO $$ BEGIN PERFORM booking_ops.refresh_reports(); END $$;
 SELECT is((SELECT sum(total_bookings)::int FROM reporting.daily_bookings WHERE cinema_id = pg_temp.fx('ny')), 5,
           'after refresh_reports the new sale is counted');
 SELECT ok((SELECT count(*) = 6 AND bool_and(refreshed_at IS NOT NULL) FROM reporting.data_freshness), 'data_freshness lists each aggregate');

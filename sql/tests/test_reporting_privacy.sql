@@ -39,7 +39,7 @@ BEGIN
     PERFORM set_config('marquee.now', '2030-04-02 12:00Z', true);
     PERFORM booking.record_refund((SELECT refund_id FROM booking.cancel(pg_temp.fx('e2'), 'Erin Erase is ill', 5.00, 'customer')),
                                   true, 're_e2');
-    PERFORM booking.refresh_reports();
+    PERFORM booking_ops.refresh_reports();
 END $fixture$;
 
 -- Report totals (every money and count column) before anything is anonymised.
@@ -59,9 +59,9 @@ CREATE TEMP TABLE before ON COMMIT DROP AS SELECT * FROM pg_temp.totals();
 SELECT is((SELECT count(*)::int FROM before WHERE total IS NOT NULL AND total <> 0), 9, 'the data set shows up in every report');
 
 -- Erasure on request
-SELECT throws_ok($$SELECT * FROM booking.erase_customer('', 'ops')$$, 'MQ001', NULL, 'erasure needs an email');
-SELECT throws_ok($$SELECT * FROM booking.erase_customer('x@example.com', ' ')$$, 'MQ001', NULL, 'erasure needs an actor (audit)');
-SELECT results_eq($$SELECT bookings_anonymised, cardinality(booking_references) FROM booking.erase_customer(' ERIN.erase@example.com ', 'ops-dpo')$$,
+SELECT throws_ok($$SELECT * FROM booking_ops.erase_customer('', 'ops')$$, 'MQ001', NULL, 'erasure needs an email');
+SELECT throws_ok($$SELECT * FROM booking_ops.erase_customer('x@example.com', ' ')$$, 'MQ001', NULL, 'erasure needs an actor (audit)');
+SELECT results_eq($$SELECT bookings_anonymised, cardinality(booking_references) FROM booking_ops.erase_customer(' ERIN.erase@example.com ', 'ops-dpo')$$,
                   $$VALUES (2, 2)$$, 'erase_customer anonymises every booking of the email (any case)');
 SELECT results_eq(
     $$SELECT customer_email, customer_name, customer_phone, session_token, anonymised_at IS NOT NULL, cancel_reason
@@ -82,18 +82,18 @@ SELECT results_eq($$SELECT actor, entity, (details ->> 'bookings')::int FROM boo
                   $$VALUES ('ops-dpo', 'customer', 2)$$, 'the erasure is audited: who, what, when');
 SELECT is_empty($$SELECT 1 FROM booking.audit_log WHERE details::text ILIKE '%erin%' OR entity_id ILIKE '%erin%'$$,
                 'the audit trail does not keep the erased email');
-SELECT is((SELECT bookings_anonymised FROM booking.erase_customer('erin.erase@example.com', 'ops-dpo')), 0,
+SELECT is((SELECT bookings_anonymised FROM booking_ops.erase_customer('erin.erase@example.com', 'ops-dpo')), 0,
           'erasing again finds nothing (and is audited again)');
-DO $$ BEGIN PERFORM booking.refresh_reports(); END $$;
+DO $$ BEGIN PERFORM booking_ops.refresh_reports(); END $$;
 SELECT set_eq($$SELECT * FROM pg_temp.totals()$$, $$SELECT * FROM before$$,
               'erasure keeps every report total, payment and refund unchanged');
 
 -- Retention: bookings of shows older than pii_retention_days
 SET LOCAL marquee.pii_retention_days = '30';
 SET LOCAL marquee.now = '2030-05-09 12:00Z';
-SELECT is(booking.apply_pii_retention(), 0, 'nothing is older than 30 days after the show yet');
+SELECT is(booking_ops.apply_pii_retention(), 0, 'nothing is older than 30 days after the show yet');
 SET LOCAL marquee.now = '2030-05-12 12:00Z';
-SELECT is(booking.apply_pii_retention(), 1, 'retention anonymises the one remaining booking of the old show');
+SELECT is(booking_ops.apply_pii_retention(), 1, 'retention anonymises the one remaining booking of the old show');
 SELECT results_eq($$SELECT id = pg_temp.fx('o1'), customer_email IS NULL, anonymised_at = '2030-05-12 12:00Z'
                       FROM booking.bookings WHERE anonymised_at IS NOT NULL AND id NOT IN (pg_temp.fx('e1'), pg_temp.fx('e2'))$$,
                   $$VALUES (true, true, true)$$, 'it is Olga''s, stamped with the time');
@@ -102,8 +102,8 @@ SELECT is((SELECT customer_email FROM booking.bookings WHERE id = pg_temp.fx('n1
 SELECT results_eq($$SELECT actor, action, (details ->> 'bookings')::int, (details ->> 'retentionDays')::int
                       FROM booking.audit_log WHERE action = 'retention.anonymise'$$,
                   $$VALUES ('retention', 'retention.anonymise', 1, 30)$$, 'retention is audited');
-SELECT is(booking.apply_pii_retention(), 0, 'running retention again does nothing');
-DO $$ BEGIN PERFORM booking.refresh_reports(); END $$;
+SELECT is(booking_ops.apply_pii_retention(), 0, 'running retention again does nothing');
+DO $$ BEGIN PERFORM booking_ops.refresh_reports(); END $$;
 SELECT set_eq($$SELECT * FROM pg_temp.totals()$$, $$SELECT * FROM before$$, 'retention keeps every report total unchanged');
 SELECT * FROM finish();
 ROLLBACK;

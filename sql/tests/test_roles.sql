@@ -1,7 +1,7 @@
 -- Least-privilege roles: who owns what, what booking_api / bi_reader can and cannot do (SET ROLE in this
 -- transaction), fixed search_path on every SECURITY DEFINER function, no personal data in what bi_reader reads.
 BEGIN;
-SELECT plan(32);
+SELECT plan(33);
 -- (pgTAP's plan() grants its temp result tables to PUBLIC, so assertions work under SET ROLE.)
 SET LOCAL marquee.now = '2030-03-01 12:00Z';
 SET LOCAL marquee.publish_seat_changes = 'off';
@@ -21,9 +21,11 @@ BEGIN
     PERFORM booking.attach_payment_intent(b, 'pi_rl_1');
     PERFORM booking.record_payment('pi_rl_1', 'succeeded');
     PERFORM booking.cancel(b, 'Zelda.Pii@Example.com wants out, call +44 20 7946 0999', NULL, 'customer');
-    PERFORM booking.refresh_reports();
+    PERFORM booking_ops.refresh_reports();
     INSERT INTO fx VALUES ('showtime', s), ('booking', b);
 END $fixture$;
+CREATE TEMP TABLE rl_key ON COMMIT DROP AS SELECT key FROM booking.create_api_key('rl analyst', 'ANALYST');
+GRANT SELECT ON rl_key TO PUBLIC;
 -- Every row of every reporting view as text, read with the current role's rights.
 CREATE FUNCTION pg_temp.reporting_text() RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE v text;
@@ -83,18 +85,22 @@ SELECT isnt_empty($$SELECT code, http_status FROM booking.error_codes$$, 'bookin
 SELECT isnt_empty($$SELECT * FROM booking.seat_map(pg_temp.fx('showtime'))$$, 'booking_api calls the API functions');
 SELECT lives_ok($$SELECT * FROM booking.hold(pg_temp.fx('showtime'), '{seat-a2}', 'rl-api')$$,
                 'booking_api holds seats (the function writes the tables for it)');
-SELECT throws_ok($$SELECT booking.audit('me', 'forged', 'booking', 'x')$$, '42501', NULL, 'booking_api cannot forge audit entries');
-SELECT throws_ok($$SELECT booking.release_booking_seats(pg_temp.fx('booking'), now())$$, '42501', NULL,
+SELECT throws_ok($$SELECT booking_internal.audit('me', 'forged', 'booking', 'x')$$, '42501', NULL, 'booking_api cannot forge audit entries');
+SELECT throws_ok($$SELECT booking_internal.release_booking_seats(pg_temp.fx('booking'), now())$$, '42501', NULL,
                  'booking_api cannot call internals that skip the rules');
-SELECT throws_ok($$SELECT * FROM booking.erase_customer('a@example.com', 'me')$$, '42501', NULL,
+SELECT throws_ok($$SELECT * FROM booking_ops.erase_customer('a@example.com', 'me')$$, '42501', NULL,
                  'erasure is for operators (booking_admin), not the API');
 SELECT throws_ok($$SELECT * FROM reporting.daily_bookings$$, '42501', NULL, 'booking_api cannot read reporting directly');
-SELECT lives_ok($$SELECT * FROM booking.report('daily_bookings')$$, 'booking_api reads reports through booking.report()');
+SELECT throws_ok($$SELECT * FROM booking.report('daily_bookings')$$, 'MQA01', NULL,
+                 'booking_api without an operator credential cannot read reports (UNAUTHORIZED)');
+SELECT set_config('marquee.credential', (SELECT key FROM rl_key), true);
+SELECT lives_ok($$SELECT * FROM booking.report('daily_bookings')$$, 'booking_api reads reports through booking.report() with an ANALYST key');
+SET LOCAL marquee.credential = '';
 RESET ROLE;
 
 -- booking_admin: operators
 SET LOCAL ROLE booking_admin;
-SELECT lives_ok($$SELECT * FROM booking.erase_customer('nobody@example.com', 'ops-test')$$, 'booking_admin may erase a customer');
+SELECT lives_ok($$SELECT * FROM booking_ops.erase_customer('nobody@example.com', 'ops-test')$$, 'booking_admin may erase a customer');
 SELECT isnt_empty($$SELECT * FROM booking.audit_log WHERE action = 'customer.erase'$$, 'booking_admin reads the audit trail');
 SELECT throws_ok($$UPDATE booking.bookings SET final_amount = 0$$, '42501', NULL, 'booking_admin cannot UPDATE tables either');
 RESET ROLE;

@@ -112,10 +112,16 @@ SELECT isnt(pg_temp.hold('st_hist', '{seat-a1}', 'y1'), NULL, 're-hold: A2 is dr
 SET LOCAL marquee.now = '2030-01-01 12:01Z';
 CREATE TEMP TABLE yb ON COMMIT DROP AS
     SELECT booking_id, booking_reference FROM booking.confirm((SELECT hold_id FROM y), 'y1@example.com', 'Y One');
+-- two operators, each with a key of their own (the actor comes from the credential, never from p_actor)
+CREATE TEMP TABLE ops_keys ON COMMIT DROP AS
+    SELECT n AS name, (SELECT k.key FROM booking.create_api_key(n, 'BOX_OFFICE') k) AS key FROM unnest('{anna,ben}'::text[]) n;
 SET LOCAL marquee.now = '2030-01-01 12:02Z';
-SELECT is(booking.block_seats(pg_temp.fx('st_hist'), '{seat-a5}', 'ops-anna', 'broken cup holder'), 1, 'an operator blocks A5');
+SELECT set_config('marquee.credential', (SELECT key FROM ops_keys WHERE name = 'anna'), true);
+SELECT is(booking.block_seats(pg_temp.fx('st_hist'), '{seat-a5}', 'ignored', 'broken cup holder'), 1, 'an operator blocks A5');
 SET LOCAL marquee.now = '2030-01-01 12:03Z';
-SELECT is(booking.unblock_seats(pg_temp.fx('st_hist'), '{seat-a5}', 'ops-ben'), 1, 'another operator unblocks it');
+SELECT set_config('marquee.credential', (SELECT key FROM ops_keys WHERE name = 'ben'), true);
+SELECT is(booking.unblock_seats(pg_temp.fx('st_hist'), '{seat-a5}', 'ignored'), 1, 'another operator unblocks it');
+SET LOCAL marquee.credential = '';
 SET LOCAL marquee.now = '2030-01-01 12:04Z';
 SELECT isnt(pg_temp.hold('st_hist', '{seat-b1,seat-b2}', 'y2'), NULL, 'y2 holds B1-B2 and walks away');
 SET LOCAL marquee.now = '2030-01-01 12:20Z';
@@ -130,8 +136,8 @@ SELECT results_eq($$SELECT at, from_status, to_status, actor_kind FROM booking.s
     $$VALUES ('2030-01-01 12:00Z'::timestamptz, 'AVAILABLE', 'LOCKED', 'SESSION'),
              ('2030-01-01 12:00:30Z', 'LOCKED', 'AVAILABLE', 'SESSION')$$, 'A2: held, then dropped by a re-hold');
 SELECT results_eq($$SELECT at, from_status, to_status, actor_kind, actor FROM booking.seat_history(pg_temp.fx('st_hist'), 'seat-a5')$$,
-    $$VALUES ('2030-01-01 12:02Z'::timestamptz, 'AVAILABLE', 'BLOCKED', 'OPERATOR', 'ops-anna'),
-             ('2030-01-01 12:03Z', 'BLOCKED', 'AVAILABLE', 'OPERATOR', 'ops-ben')$$, 'A5: blocked and unblocked, by whom');
+    $$VALUES ('2030-01-01 12:02Z'::timestamptz, 'AVAILABLE', 'BLOCKED', 'OPERATOR', 'api-key:anna'),
+             ('2030-01-01 12:03Z', 'BLOCKED', 'AVAILABLE', 'OPERATOR', 'api-key:ben')$$, 'A5: blocked and unblocked, by whom (verified)');
 SELECT ok(booking.purge_expired_holds('0 seconds') >= 2, 'housekeeping deletes y2''s ended claims');
 SELECT results_eq($$SELECT at, from_status, to_status, actor_kind, reason FROM booking.seat_history(pg_temp.fx('st_hist'), 'seat-b1')$$,
     $$VALUES ('2030-01-01 12:04Z'::timestamptz, 'AVAILABLE', 'LOCKED', 'SESSION', NULL),

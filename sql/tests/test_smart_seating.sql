@@ -106,7 +106,7 @@ SELECT is(tap_fixture.err_detail($$SELECT pg_temp.hold('st_lone', '{seat-b1,seat
     'B1-B2 would leave B3 alone next to the broken B4 (a gap in the row)');
 SELECT is(tap_fixture.err_detail($$SELECT pg_temp.hold('st_lone', '{seat-a2}', 'l1')$$) -> 'seatIds', '["seat-a1"]',
     're-holding only A2 drops A1 from the session''s own hold: A1 would be lone');
-SELECT is(booking.lone_seats_after(pg_temp.fx('st_lone'), ARRAY(SELECT id FROM booking.seats WHERE auditorium_id = pg_temp.fx('lone') AND code IN ('seat-b5')), NULL),
+SELECT is(booking_internal.lone_seats_after(pg_temp.fx('st_lone'), ARRAY(SELECT id FROM booking.seats WHERE auditorium_id = pg_temp.fx('lone') AND code IN ('seat-b5')), NULL),
     '{seat-b6}', 'lone_seats_after: B5 leaves B6 lone at the row end');
 SELECT is(booking.set_lone_seat_rule(pg_temp.fx('st_lone'), false), false, 'the rule is a per-showtime option');
 SELECT isnt(pg_temp.hold('st_lone', '{seat-a6}', 'l3'), NULL, 'with the rule off, A6 alone is allowed');

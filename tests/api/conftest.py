@@ -7,7 +7,7 @@ import httpx
 import psycopg
 import pytest
 
-from tests.fakes.stripe_server import FakeStripe
+from testing.stripe import FakeStripe
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 _days = itertools.count(1)

@@ -102,7 +102,7 @@ def test_malformed_and_invalid_bodies_are_422(client, showtime, unchanged):
     err(post("/api/bookings/hold", json={"showtimeId": showtime, "seatIds": "seat-a1", "sessionToken": "t"}),
         422, "VALIDATION_ERROR")
     err(post("/api/bookings/hold", json={"showtimeId": showtime, "seatIds": [f"seat-a{i}" for i in range(1, 12)],
-                                         "sessionToken": "t"}), 422, "TOO_MANY_SEATS")
+                                         "sessionToken": "t"}), 409, "TOO_MANY_SEATS")
     err(post("/api/bookings/confirm", json={"holdId": str(uuid.uuid4()),
                                             "userDetails": {"email": "not-an-email", "name": "A"}}),
         422, "VALIDATION_ERROR")
@@ -153,3 +153,47 @@ def test_payment_provider_down_is_503_and_hold_untouched(start_api, demo_data, g
         assert snapshot(db) == before
         status = db.execute("SELECT status FROM booking.holds WHERE id = %s", (hold["holdId"],)).fetchone()[0]
         assert status == "ACTIVE"
+
+
+def test_taken_names_are_409_name_taken(client, unchanged_catalogue):
+    """Issue 17's 500: renaming a cinema to another cinema's name. Creating one, an auditorium or a promo code
+    with a taken name answers the same code; nothing changes."""
+    cinemas = client.get("/api/cinemas").json()
+    riverside = next(c for c in cinemas if c["name"] == "Marquee Riverside")
+    downtown = next(c for c in cinemas if c["name"] == "Marquee Downtown")
+    e = err(client.patch(f"/api/admin/cinemas/{downtown['id']}", headers=ADMIN, json={"name": "Marquee Riverside"}),
+            409, "NAME_TAKEN")
+    assert e["details"]["field"] == "name"
+    assert client.patch(f"/api/admin/cinemas/{riverside['id']}", headers=ADMIN,
+                        json={"name": "Marquee Riverside"}).status_code == 200  # its own name: no change
+    err(client.post("/api/admin/cinemas", headers=ADMIN, json={"name": " Marquee Riverside ", "city": "X",
+                                                                "timeZone": "America/New_York"}), 409, "NAME_TAKEN")
+    err(client.post("/api/admin/auditoriums", headers=ADMIN, json={
+        "cinemaId": downtown["id"], "name": "Grand", "layout": {"rows": [{"label": "A", "seats": [{"number": 1}]}]}}),
+        409, "NAME_TAKEN")
+    code = {"code": "TAKEN17", "kind": "FIXED", "value": 1.00}
+    assert client.post("/api/admin/promo-codes", headers=ADMIN, json=code).status_code in (201, 409)
+    err(client.post("/api/admin/promo-codes", headers=ADMIN, json={**code, "code": "taken17"}), 409, "NAME_TAKEN")
+
+
+@pytest.fixture()
+def unchanged_catalogue(db):
+    def names():
+        return db.execute("SELECT array_agg(name ORDER BY id) FROM booking.cinemas").fetchone()[0]
+    before = names()
+    yield
+    assert names() == before
+
+
+def test_schema_valid_bodies_are_decoded_strictly(client, showtime, unchanged):
+    """What the document says is what the API takes: no 0 for false, no "90" for 90, no third decimal, one way
+    to hold, no NUL."""
+    post = lambda path, body: client.post(path, headers=ADMIN, json=body)  # noqa: E731
+    err(post("/api/admin/auditoriums/00000000-0000-0000-0000-000000000000/seats/active",
+             {"seatIds": ["seat-a1"], "active": 0}), 422, "VALIDATION_ERROR")
+    err(post("/api/admin/movies", {"title": "Strict", "durationMinutes": "90"}), 422, "VALIDATION_ERROR")
+    err(post("/api/admin/promo-codes", {"code": "STRICT1", "kind": "FIXED", "value": 1.005}), 422, "VALIDATION_ERROR")
+    err(client.post("/api/bookings/hold", json={"showtimeId": showtime, "sessionToken": "t", "seatIds": ["seat-a1"],
+                                                "bestAvailable": {"quantity": 1}}), 422, "VALIDATION_ERROR")
+    err(client.post("/api/bookings/hold", json={"showtimeId": showtime, "sessionToken": "t",
+                                                "seatIds": ["seat-a\u0000"]}), 422, "VALIDATION_ERROR")

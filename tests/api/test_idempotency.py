@@ -4,7 +4,7 @@ import json
 
 import psycopg
 
-from api.idempotency import request_hash
+from marquee.http.idempotency import request_hash
 
 
 def _hold(client, showtime, seat, token):

@@ -10,13 +10,15 @@ import httpx
 import psycopg
 import pytest
 
-from api.seatmap_cache import SeatMapCache
+from marquee.realtime.seatmap_cache import SeatMapCache
 
 
 
 def cache_hits(client: httpx.Client) -> int:
     text = client.get("/metrics").text
-    return sum(int(n) for n in re.findall(r'^marquee_seatmap_cache_total\{[^}]*result="hit"\} (\d+)$', text, re.M))
+    # prometheus_client writes counters as floats (5.0)
+    return sum(int(float(n)) for n in re.findall(r'^marquee_seatmap_cache_total\{[^}]*result="hit"\} ([0-9.e+]+)$',
+                                                 text, re.M))
 
 
 def seat_status(client: httpx.Client, showtime: str, seat: str, **headers) -> str:
@@ -34,9 +36,10 @@ def wait_for(predicate, timeout: float) -> float:
 
 @pytest.fixture(scope="module")
 def slow_cache_api(start_api, api_env, demo_data):
-    # No expiry publisher and a long cache age: only notifications, the API's own writes and
-    # booking.seat_map_next_lapse can end a cached copy.
-    return start_api({**api_env, "REALTIME_EXPIRY": "off", "SEATMAP_CACHE_SECONDS": "60"})
+    # No expiry publishing (once an hour) and a long cache age: only seat-change notifications (the elected
+    # publisher still polls the status history every 20 ms), the API's own writes and booking.seat_map_next_lapse can
+    # end a cached copy.
+    return start_api({**api_env, "EXPIRY_POLL_SECONDS": "3600", "SEATMAP_CACHE_SECONDS": "60"})
 
 
 @pytest.fixture()
@@ -81,6 +84,10 @@ def test_a_hold_running_out_ends_the_cached_copy_without_any_notification(client
                      (showtime,)).fetchone()
     expires_at: datetime = row[0]
     wait_for(lambda: seat_status(client, showtime, "seat-e5") == "LOCKED", timeout=2)
+    # the publisher (polling every 20 ms) announces the hold after its commit; that notification drops the copy
+    # read meanwhile, so let it arrive before looking at the cache
+    time.sleep(0.2)
+    seat_status(client, showtime, "seat-e5")
     before = cache_hits(client)
     assert seat_status(client, showtime, "seat-e5") == "LOCKED"
     assert cache_hits(client) > before  # the LOCKED map is cached
@@ -101,3 +108,33 @@ def test_a_read_that_raced_a_change_is_not_kept():
     dead = SeatMapCache(60, live=lambda: False)  # no listening connection: nothing is cached
     dead.put("s1", dead.ticket("s1"), b"x", b"", "W/3", None)
     assert dead.get("s1") is None
+
+
+def test_a_refused_hold_keeps_the_cached_map_and_a_won_seat_given_back_is_not_refused(client, showtime):
+    """Issue 16: in a rush most holds are refused; a refusal changes nothing, so it must not drop the cached map
+    (before, every write cleared the whole cache). A seat this process gave to a session is only a hint for the
+    loser path: once given back it is held again at once, never refused on the stale hint."""
+    url = f"/api/showtimes/{showtime}/seats"
+    won = client.post("/api/bookings/hold", json={"showtimeId": showtime, "seatIds": ["seat-f1"], "sessionToken": "w1"})
+    assert won.status_code == 201, won.text
+    time.sleep(0.2)  # the publisher's notification of the hold drops the copy once; let it arrive
+    assert seat_status(client, showtime, "seat-f1") == "LOCKED"  # cached now
+    before = cache_hits(client)
+    for i in range(3):
+        lost = client.post("/api/bookings/hold", json={"showtimeId": showtime, "seatIds": ["seat-f1"],
+                                                       "sessionToken": f"l{i}"})
+        assert lost.status_code == 409 and lost.json()["error"]["code"] == "SEAT_UNAVAILABLE", lost.text
+        assert seat_status(client, showtime, "seat-f1") == "LOCKED"
+    assert cache_hits(client) >= before + 3
+
+    # the winner moves to another seat (a re-hold gives seat-f1 back): someone else gets seat-f1 at once
+    moved = client.post("/api/bookings/hold", json={"showtimeId": showtime, "seatIds": ["seat-f5"], "sessionToken": "w1"})
+    assert moved.status_code == 201, moved.text
+    again = client.post("/api/bookings/hold", json={"showtimeId": showtime, "seatIds": ["seat-f1"], "sessionToken": "n1"})
+    assert again.status_code == 201, again.text
+    # released outright: the same
+    gone = client.delete(f"/api/bookings/hold/{moved.json()['holdId']}", headers={"X-Session-Token": "w1"})
+    assert gone.status_code == 200 and gone.json()["released"] is True, gone.text
+    after = client.post("/api/bookings/hold", json={"showtimeId": showtime, "seatIds": ["seat-f5"], "sessionToken": "n2"})
+    assert after.status_code == 201, after.text
+    assert seat_status(client, showtime, "seat-f5") == "LOCKED"

@@ -23,8 +23,8 @@ import psycopg
 import pytest
 import redis
 
-from tests.conftest import free_port
-from workers.smtp_sink import MailboxHandler, start_in_thread
+from testing.services import free_port
+from marquee.notify.smtp_sink import MailboxHandler, start_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -146,12 +146,12 @@ class Stack:
         self.worker: Proc | None = None
 
     def start_relay(self) -> Proc:
-        self.relay = Proc("relay", [sys.executable, "-m", "workers.relay"], self.env, self.log_dir,
+        self.relay = Proc("relay", [sys.executable, "-m", "marquee.notify.relay"], self.env, self.log_dir,
                           "relay listening")
         return self.relay
 
     def start_worker(self) -> Proc:
-        self.worker = Proc("worker", [sys.executable, "-m", "dramatiq", "workers.actors", "--processes", "1",
+        self.worker = Proc("worker", [sys.executable, "-m", "dramatiq", "marquee.notify.actors", "--processes", "1",
                                       "--threads", "2"], self.env, self.log_dir, "Worker process is ready")
         return self.worker
 

@@ -1,5 +1,6 @@
 """End to end with a real Redis, a real relay and Dramatiq worker process and an aiosmtpd sink."""
 
+import io
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -8,10 +9,14 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
+import zxingcpp
+from PIL import Image
 
-from workers.broker import make_broker
-from workers.config import MailSettings
-from workers.relay import relay_once
+from marquee.checkin.codes import unb64url, verify
+
+from marquee.notify.broker import make_broker
+from marquee.settings import Settings as MailSettings
+from marquee.notify.relay import relay_once
 
 from .conftest import book, email, outbox, wait_until
 
@@ -49,10 +54,21 @@ def test_confirmation_arrives_with_content_qr_and_ics(stack, sink, db, movie_and
         assert "A1, A2" in part
         assert "$24.80" in part  # 2 x 12.40, exact
 
-    # QR code: an inline PNG referenced by the HTML part
-    [png] = [p for p in msg.walk() if p.get_content_type() == "image/png"]
-    assert png.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert f'cid:{png["Content-ID"].strip("<>")}' in html
+    # QR codes: one inline PNG per ticket, referenced by the HTML part, carrying the ticket's signed code
+    pngs = [p for p in msg.walk() if p.get_content_type() == "image/png"]
+    tickets = db.execute("SELECT booking.booking_tickets(%s)", (b["id"],)).fetchone()[0]
+    assert len(pngs) == len(tickets) == 2
+    keys = {k["keyId"]: unb64url(k["publicKey"])
+            for k in db.execute("SELECT booking.ticket_public_keys()").fetchone()[0]}
+    decoded = {}
+    for png in pngs:
+        assert png.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f'cid:{png["Content-ID"].strip("<>")}' in html
+        [found] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.get_content())))
+        decoded[str(verify(found.text, keys).ticket_id)] = found.text  # a genuine code: its signature verifies
+        assert found.text in text  # the plain text lists each code too
+    assert set(decoded) == {t["ticketId"] for t in tickets}
+    assert {p.get_filename() for p in pngs} == {f"ticket-{b['reference']}-A1.png", f"ticket-{b['reference']}-A2.png"}
     # the calendar attachment
     [cal] = [a for a in msg.iter_attachments() if a.get_content_type() == "text/calendar"]
     assert cal.get_filename() == f"{b['reference']}.ics"

@@ -90,7 +90,7 @@ def test_failures_back_off_exponentially_then_park(db, movie_and_cinema, quiet_o
     assert db.execute("SELECT status FROM booking.outbox_retry(%s, 'ops@test')", (oid,)).fetchone()[0] == "PENDING"
     assert outbox(db, b["id"], "CONFIRMATION")["attempts"] == 0
     assert db.execute("SELECT actor FROM booking.audit_log WHERE action = 'outbox.retry' AND entity_id = %s",
-                      (str(oid),)).fetchone()[0] == "ops@test"
+                      (str(oid),)).fetchone()[0] == "db:postgres"  # the DBA who ran it (p_actor is ignored)
     with pytest.raises(psycopg.Error) as err:
         db.execute("SELECT * FROM booking.outbox_retry(%s)", (oid,))
     assert err.value.diag.message_hint == "OUTBOX_NOT_FAILED"

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from chaos.infra import PrivateRedis
+from testing.services import PrivateRedis
 
 from .conftest import book, email, outbox, wait_until
 

@@ -9,6 +9,14 @@ import pytest
 
 
 
+@pytest.fixture(autouse=True)
+def _fresh_faults(fake_stripe):
+    """Faults a test injected but the code did not consume (the SDK stops retrying a replayed 5xx) never leak."""
+    fake_stripe.reset_faults()
+    yield
+    fake_stripe.reset_faults()
+
+
 @pytest.fixture(scope="session")
 def api_env(stripe_env):  # overrides tests/conftest.py: the API talks to the fake
     return dict(stripe_env)
@@ -33,14 +41,21 @@ class Flow:
     def __init__(self, api: httpx.Client, db: psycopg.Connection, api_url: str):
         self.api, self.db, self.url = api, db, api_url
 
-    def showtime(self, currency: str = "USD") -> str:
-        # far enough ahead that the cancellation cutoff never applies
-        return self.db.execute(
+    def showtime(self, currency: str = "USD", free: int = 4) -> str:
+        """The earliest demo showtime (far enough ahead that the cancellation cutoff never applies) that still has
+        `free` free standard seats: the payments tests book many seats, so they move on to the next showtime."""
+        candidates = self.db.execute(
             """SELECT st.id FROM booking.showtimes st JOIN booking.auditoriums a ON a.id = st.auditorium_id
                  JOIN booking.cinemas c ON c.id = a.cinema_id
                 WHERE c.currency = %s AND NOT st.is_cancelled AND st.starts_at > now() + interval '1 day'
                   AND c.name LIKE 'Marquee %%'  -- the demo's, not another test module's small halls
-                ORDER BY st.starts_at, st.id LIMIT 1""", (currency,)).fetchone()[0]
+                ORDER BY st.starts_at, st.id LIMIT 40""", (currency,)).fetchall()
+        for (showtime_id,) in candidates:
+            left = self.db.execute("SELECT count(*) FROM booking.seat_map(%s) WHERE status = 'AVAILABLE' "
+                                   "AND seat_type = 'STANDARD'", (showtime_id,)).fetchone()[0]
+            if left >= free:
+                return showtime_id
+        raise AssertionError("no demo showtime has free seats left")
 
     def free_seats(self, showtime_id, n: int = 2) -> list[str]:
         rows = self.db.execute(

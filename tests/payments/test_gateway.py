@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 import stripe
 
-from api.payments.gateway import (PaymentProviderUnavailable, PaymentRejected, StripeGateway, StripeSettings,
+from marquee.payments.gateway import (PaymentProviderUnavailable, PaymentRejected, StripeGateway, StripeSettings,
                                   from_minor_units, to_minor_units)
 
 
@@ -90,7 +90,8 @@ async def test_unreachable_provider_raises_unavailable(fake_stripe):
     gw = StripeGateway(StripeSettings(fake_stripe.api_key, "x", f"http://127.0.0.1:{port}", max_network_retries=0))
     with pytest.raises(PaymentProviderUnavailable):
         await gw.create_intent(booking_id="b-down", reference="BK", amount=Decimal("10.00"), currency="USD")
-    fake_stripe.fail_next(3, 503)  # more failures than retries: unavailable, not a crash
-    with pytest.raises(PaymentProviderUnavailable):
+    fake_stripe.fail_next(1, 503)  # saved under the key: the SDK's retries replay it, unavailable, not a crash
+    with pytest.raises(PaymentProviderUnavailable) as err:
         await _gw(fake_stripe).create_intent(booking_id="b-5xx", reference="BK", amount=Decimal("10.00"),
                                              currency="USD")
+    assert err.value.provider_answered and err.value.http_status == 503

@@ -28,7 +28,7 @@ def test_confirm_retry_reuses_the_intent(flow, fake_stripe, api):
     """The intent's idempotency key is the booking: asking the gateway again gives the same intent, no second one."""
     import asyncio
 
-    from api.payments.gateway import get_gateway
+    from marquee.payments.gateway import get_gateway
     b = flow.booking()
     again = asyncio.run(get_gateway().create_intent(booking_id=b["bookingId"], reference=b["bookingReference"],
                                                     amount=Decimal(str(b["amount"])), currency="USD"))

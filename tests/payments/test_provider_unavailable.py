@@ -7,7 +7,7 @@ import httpx
 import psycopg
 import pytest
 
-from workers.payments import run_once
+from marquee.payments.jobs import run_once
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +79,27 @@ async def test_refund_when_stripe_is_unreachable_is_retried_by_the_worker(flow, 
     assert len(fake_stripe.refunds_for(b["paymentIntentId"])) == 1
 
 
-def test_transient_5xx_is_retried_by_the_sdk(flow, fake_stripe):
+def test_a_saved_5xx_is_not_retried_into_success_by_the_sdk(flow, fake_stripe, db):
+    """Stripe saves a 500 under its key once the endpoint started and replays it (Stripe-Should-Retry: false): the
+    SDK's own retries cannot turn it into a success. The API answers 503 and keeps nothing; the client's retry is
+    a new request (a new booking id, so a new intent key) and succeeds."""
     st = flow.showtime()
     h = flow.hold(st, flow.free_seats(st, 1))
-    fake_stripe.fail_next(1, 500)
+    before = fake_stripe.count("POST", "/v1/payment_intents")
+    fake_stripe.fail_next(1, 500, path="^/v1/payment_intents$")
     r = flow.confirm(h.json()["holdId"])
-    assert r.status_code == 201, r.text  # max_network_retries: the second attempt succeeded
+    assert r.status_code == 503, r.text
+    assert r.json()["error"]["code"] == "PAYMENT_PROVIDER_UNAVAILABLE"
+    assert fake_stripe.count("POST", "/v1/payment_intents") == before + 1  # the SDK's retries were replays
+    assert db.execute("SELECT count(*) FROM booking.bookings WHERE hold_id = %s", (h.json()["holdId"],)).fetchone()[0] == 0
+    again = flow.confirm(h.json()["holdId"])
+    assert again.status_code == 201, again.text
+
+
+def test_a_5xx_before_the_endpoint_is_retried_by_the_sdk(flow, fake_stripe):
+    """Not saved (it never reached the endpoint; Stripe-Should-Retry: true): max_network_retries succeeds."""
+    st = flow.showtime()
+    h = flow.hold(st, flow.free_seats(st, 1))
+    fake_stripe.fail_next(1, 503, stage="before", path="^/v1/payment_intents$")
+    r = flow.confirm(h.json()["holdId"])
+    assert r.status_code == 201, r.text

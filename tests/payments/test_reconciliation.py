@@ -1,4 +1,4 @@
-"""booking.payment_discrepancies and `python -m workers.payments --reconcile`."""
+"""booking.payment_discrepancies and `python -m marquee.payments.jobs --reconcile`."""
 
 import os
 import subprocess
@@ -13,13 +13,13 @@ def test_discrepancies_are_listed_and_the_command_reports_them(flow, fake_stripe
     assert flow.pay(b).status_code == 200
     assert flow.discrepancies(b["bookingId"]) == []
     # the ledger is damaged behind the engine's back: money recorded twice, status no longer matching
-    db.execute("""INSERT INTO booking.payments (booking_id, payment_intent_id, amount, currency, status)
-                  SELECT id, 'pi_manual_' || id, final_amount, currency, 'succeeded' FROM booking.bookings
+    db.execute("""INSERT INTO booking.payments (showtime_id, booking_id, payment_intent_id, amount, currency, status)
+                  SELECT showtime_id, id, 'pi_manual_' || id, final_amount, currency, 'succeeded' FROM booking.bookings
                    WHERE id = %s""", (b["bookingId"],))
     try:
         problems = set(flow.discrepancies(b["bookingId"]))
         assert {"CHARGED_TWICE", "CONFIRMED_NOT_PAID"} <= problems
-        out = subprocess.run([sys.executable, "-m", "workers.payments", "--reconcile"], cwd=ROOT, timeout=60,
+        out = subprocess.run([sys.executable, "-m", "marquee.payments.jobs", "--reconcile"], cwd=ROOT, timeout=60,
                              env={**os.environ, "DATABASE_URL": demo_data}, capture_output=True, text=True)
         assert out.returncode == 1, out.stderr
         assert b["bookingReference"] in out.stdout and "CHARGED_TWICE" in out.stdout

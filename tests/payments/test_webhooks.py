@@ -4,7 +4,7 @@ import json
 import time
 from decimal import Decimal
 
-from tests.fakes.stripe_server import sign
+from testing.stripe import sign
 
 
 def _pay_at_stripe(fake, intent_id, token="tok_visa"):
@@ -90,7 +90,7 @@ def test_bad_signatures_are_rejected(flow, fake_stripe, db):
     }
     for name, kw in bad.items():
         code, body = flow.webhook(fake_stripe, event, **kw)
-        assert code == 400, (name, body)
+        assert code == 401, (name, body)  # the signature authenticates the sender (400 before issue 17)
         assert body["error"]["code"] == "INVALID_SIGNATURE", (name, body)
     assert db.execute("SELECT count(*) FROM booking.webhook_events WHERE id = %s", (event["id"],)).fetchone()[0] == 0
     assert flow.row(b["bookingId"])["status"] == "PENDING_PAYMENT"

@@ -1,14 +1,15 @@
-"""The hub's in-memory rules, without a database: resume from a ring buffer, gaps, slow clients, eviction."""
+"""The hub's in-memory rules, without a database: resume from a ring buffer, gaps, slow clients, eviction, and
+what it makes of notifications (nothing but a hint: the statuses come from database reads, apply_state)."""
 
 import json
 
-from api.realtime.hub import Resync, SeatEvent, SeatHub
+from marquee.realtime.hub import Resync, SeatEvent, SeatHub
 
 A, B = "00000000-0000-0000-0000-00000000000a", "00000000-0000-0000-0000-00000000000b"
 
 
 def notify(hub: SeatHub, showtime: str, seat: str, status: str = "LOCKED") -> None:
-    hub.handle_payload(json.dumps({"showtimeId": showtime, "seatIds": [seat], "status": status, "at": "2030-01-01T00:00:00Z"}))
+    hub.emit(showtime, [seat], status, "2030-01-01T00:00:00Z")
 
 
 def drain(sub) -> list:
@@ -89,6 +90,27 @@ async def test_idle_showtimes_are_forgotten_but_watched_ones_kept():
 async def test_bad_payloads_are_ignored():
     hub = SeatHub("unused")
     sub, _ = hub.subscribe(A)
-    hub.handle_payload("not json")
-    hub.handle_payload(json.dumps({"showtimeId": A}))
+    hub.handle_notify("not json")
+    hub.handle_notify(json.dumps({"showtimeId": "not-a-uuid"}))
+    assert drain(sub) == [] and not hub._dirty
+
+
+async def test_a_notification_is_only_a_hint_to_read_the_database():
+    hub = SeatHub("unused")
+    sub, _ = hub.subscribe(A)
+    hub.apply_state(A, {}, "2030-01-01T00:00:00Z", None)          # baseline: the first read
+    # a well-formed notification claiming a seat is BOOKED emits nothing: it only marks the showtime to re-read
+    hub.handle_notify(json.dumps({"showtimeId": A, "seatIds": ["seat-a1"], "status": "BOOKED", "at": "x"}))
+    assert drain(sub) == [] and hub._dirty == {A}
+    # what the database says is what watchers get, as differences from the previous read, one event per status
+    hub.apply_state(A, {"seat-a1": "LOCKED", "seat-a2": "LOCKED", "seat-a3": "BLOCKED"}, "t1", None)
+    got = drain(sub)
+    assert [(e.status, e.seat_ids, e.at) for e in got] == [("LOCKED", ["seat-a1", "seat-a2"], "t1"),
+                                                          ("BLOCKED", ["seat-a3"], "t1")]
+    hub.apply_state(A, {"seat-a2": "BOOKED", "seat-a3": "BLOCKED"}, "t2", None)
+    assert [(e.status, e.seat_ids) for e in drain(sub)] == [("BOOKED", ["seat-a2"]), ("AVAILABLE", ["seat-a1"])]
+    hub.apply_state(A, {"seat-a2": "BOOKED", "seat-a3": "BLOCKED"}, "t3", None)   # nothing changed: nothing sent
     assert drain(sub) == []
+    # a notification for a showtime nobody follows is not even read
+    hub.handle_notify(json.dumps({"showtimeId": B}))
+    assert B not in hub._dirty

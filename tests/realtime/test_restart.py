@@ -5,6 +5,7 @@ The restart is of a PRIVATE PostgreSQL instance started for this test (initdb in
 shared server."""
 
 import asyncio
+import os
 import shutil
 import subprocess
 import tempfile
@@ -15,8 +16,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from api.migrate import migrate
-from tests.conftest import free_port
+from marquee.migrate import migrate
+from testing.services import free_port
 
 from .clients import SioWatcher, SseWatcher
 from .conftest import create_hall, make_showtime
@@ -25,7 +26,9 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 def _as_postgres(*args: str, timeout: float = 60) -> None:
-    subprocess.run(["runuser", "-u", "postgres", "--", *args], check=True, timeout=timeout,
+    # initdb refuses to run as root: as root the server runs as the postgres OS user, else as the caller
+    cmd = list(args) if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--", *args]
+    subprocess.run(cmd, check=True, timeout=timeout,
                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -34,8 +37,9 @@ class PrivatePostgres:
         self.dir = Path(tempfile.mkdtemp(prefix="marquee_rt_pg_", dir="/tmp"))
         self.data, self.sock, self.log = self.dir / "data", self.dir / "sock", self.dir / "server.log"
         self.sock.mkdir()
-        shutil.chown(self.dir, "postgres", "postgres")
-        shutil.chown(self.sock, "postgres", "postgres")
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+            shutil.chown(self.sock, "postgres", "postgres")
         self.port = free_port()
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/marquee_rt_private"
 
@@ -61,7 +65,7 @@ class PrivatePostgres:
 
 @pytest.fixture(scope="module")
 def private_pg():
-    if not (PG_BIN / "initdb").exists() or shutil.which("runuser") is None:
+    if not (PG_BIN / "initdb").exists() or (os.geteuid() == 0 and shutil.which("runuser") is None):
         pytest.fail("PostgreSQL 15 server binaries and runuser are needed for the restart test")
     pg = PrivatePostgres()
     try:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from chaos.infra import invariant_violations, make_showtime
+from testing.data import invariant_violations, make_showtime
 
 SESSIONS = 3
 ROWS, PER_ROW = 2, 4

@@ -8,8 +8,9 @@ import time
 import psycopg
 import pytest
 
-from api.migrate import migrate
-from chaos.infra import PrivatePostgres, make_showtime
+from marquee.migrate import migrate
+from testing.data import make_showtime
+from testing.services import PrivatePostgres
 
 pytestmark = pytest.mark.timeout(150)
 
@@ -36,7 +37,7 @@ def sell(url: str, showtime: str, seats: list[str]) -> None:
                                ).fetchone()[0]
         conn.execute("SELECT booking.attach_payment_intent(%s, %s)", (booking, f"pi_{booking}"))
         conn.execute("SELECT * FROM booking.record_payment(%s, 'succeeded')", (f"pi_{booking}",))
-        conn.execute("SELECT booking.refresh_reports()")
+        conn.execute("SELECT booking_ops.refresh_reports()")
 
 
 def occupancy(url: str, showtime: str):

@@ -1,6 +1,7 @@
 """Browser tests of the web pages: Debian's chromium driven by Playwright against the real API subprocess, the
 real test database (with the demo data) and the fake Stripe server. Nothing of ours is mocked."""
 
+import os
 import uuid
 from pathlib import Path
 
@@ -8,11 +9,20 @@ import httpx
 import psycopg
 import pytest
 import pytest_asyncio
-from playwright.async_api import async_playwright
+from playwright.async_api import async_playwright, expect
+
+from testing.services import TEST_ADMIN_TOKEN
+
+# expect() waits 5 s by default: a hold answered while the suite loads both cores can take longer than that. The
+# assertions stay the same; they only wait as long as the pages' own actions do (set_default_timeout below).
+expect.set_options(timeout=15_000)
 
 
 ROOT = Path(__file__).resolve().parents[2]
-IMG_DIR = ROOT / "docs" / "img"
+# Screenshots go to an ignored folder, so a test run leaves the work tree as it was; `make screenshots` points
+# MARQUEE_SCREENSHOTS at docs/img to refresh the docs' pictures.
+IMG_DIR = Path(os.environ.get("MARQUEE_SCREENSHOTS") or ROOT / ".data" / "screenshots")
+IMG_DIR.mkdir(parents=True, exist_ok=True)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -121,3 +131,26 @@ def book_via_api(http: httpx.Client, showtime_id: str, seats: list[str], email: 
                                                     "paymentMethod": {"type": "card", "token": token}})
     assert pay.status_code == 200, pay.text
     return c
+
+
+# Operators for the admin pages: made with the bootstrap OWNER key, logged in through /admin/login.
+BOOTSTRAP = {"Authorization": f"Bearer {TEST_ADMIN_TOKEN}"}
+PASSWORD = "admin page password"
+
+
+def operator(http, role: str, cinema: str | None) -> str:
+    cinema_ids = None
+    if cinema:
+        cinema_ids = [next(c["id"] for c in http.get("/api/cinemas").json() if c["name"] == cinema)]
+    email = f"{role.lower()}.{uuid.uuid4().hex[:6]}@page.example"
+    r = http.post("/api/admin/operators", headers=BOOTSTRAP, json={
+        "email": email, "name": f"Page {role.title()}", "password": PASSWORD, "role": role, "cinemaIds": cinema_ids})
+    assert r.status_code == 201, r.text
+    return email
+
+
+async def log_in(page, web: str, email: str, password: str = PASSWORD) -> None:
+    await page.goto(f"{web}/admin/login")
+    await page.get_by_label("Email").fill(email)
+    await page.get_by_label("Password").fill(password)
+    await page.get_by_role("button", name="Log in").click()

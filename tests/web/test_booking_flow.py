@@ -98,6 +98,7 @@ async def test_find_and_cancel_a_booking_shows_the_refund(web, new_page, http, d
     await expect(page.locator("#reference")).to_have_text(booking["bookingReference"])
     amount = booking["amount"]
     await expect(page.locator("#refund-quote")).to_have_text(f"${Decimal(str(amount)):.2f}")
+    await page.wait_for_load_state("load")  # booking.js (deferred) listens to the button only once it has run
 
     await page.get_by_role("button", name="Cancel this booking").click()
     await page.screenshot(path=str(IMG_DIR / "cancel.png"), full_page=True)

@@ -77,7 +77,8 @@ async def test_hold_expiry_is_shown_and_the_seats_come_back(web_short_hold, new_
     await open_map(page, web_short_hold, showtime_id)
     await seat(page, "seat-b5").click()
     await expect(seat(page, "seat-b5")).to_have_attribute("aria-pressed", "true")
-    await expect(page.locator("#countdown")).to_have_text(re.compile(rf"Seats held for you for 0:0[0-{SHORT_TTL}]"))
+    await expect(page.locator("#countdown")).to_have_text(re.compile(
+        rf"Seats held for you for 0:0[0-{SHORT_TTL}] — less than a minute left"))  # in words, not only red
 
     await expect(page.locator("#message")).to_have_text(
         "Your hold expired, so the seats went back on sale. The map is up to date — please choose your seats again.",
@@ -130,7 +131,7 @@ async def test_keyboard_only_seat_selection(web, new_page, showtimes, db):
 
 
 async def test_seat_map_screenshot_for_the_docs(web, new_page, showtimes, http):
-    """Every status and type on one map (Studio 2 has wheelchair spaces and broken seats), saved to docs/img."""
+    """Every status and type on one map (Studio 2 has wheelchair spaces and broken seats), saved for the docs."""
     showtime_id = showtimes.take()
     book_via_api(http, showtime_id, ["seat-f5", "seat-f6", "seat-f7"], f"shot+{uuid.uuid4().hex[:6]}@example.com")
     r = http.post("/api/bookings/hold", json={"showtimeId": showtime_id, "seatIds": ["seat-e8", "seat-e9"],

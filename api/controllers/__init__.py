@@ -1,1 +1,0 @@
-"""Controllers added by feature modules (each appended to api/routes.ROUTES)."""

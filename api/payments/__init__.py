@@ -1,1 +1,0 @@
-"""Payments through Stripe: the gateway the API calls, the webhook, and the jobs around them."""

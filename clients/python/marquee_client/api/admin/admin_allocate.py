@@ -1,0 +1,213 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.admin_allocate_response_200 import AdminAllocateResponse200
+from ...models.channel_allocation import ChannelAllocation
+from ...models.error import Error
+from ...types import Response
+
+
+def _get_kwargs(
+    showtime_id: UUID,
+    *,
+    body: ChannelAllocation,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/admin/showtimes/{showtime_id}/channels".format(
+            showtime_id=quote(str(showtime_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AdminAllocateResponse200 | Error | None:
+    if response.status_code == 200:
+        response_200 = AdminAllocateResponse200.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AdminAllocateResponse200 | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    showtime_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ChannelAllocation,
+) -> Response[AdminAllocateResponse200 | Error]:
+    """Keep seats for a sales channel (channels.manage)
+
+    Args:
+        showtime_id (UUID):
+        body (ChannelAllocation):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AdminAllocateResponse200 | Error]
+    """
+
+    kwargs = _get_kwargs(
+        showtime_id=showtime_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    showtime_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ChannelAllocation,
+) -> AdminAllocateResponse200 | Error | None:
+    """Keep seats for a sales channel (channels.manage)
+
+    Args:
+        showtime_id (UUID):
+        body (ChannelAllocation):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AdminAllocateResponse200 | Error
+    """
+
+    return sync_detailed(
+        showtime_id=showtime_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    showtime_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ChannelAllocation,
+) -> Response[AdminAllocateResponse200 | Error]:
+    """Keep seats for a sales channel (channels.manage)
+
+    Args:
+        showtime_id (UUID):
+        body (ChannelAllocation):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AdminAllocateResponse200 | Error]
+    """
+
+    kwargs = _get_kwargs(
+        showtime_id=showtime_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    showtime_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ChannelAllocation,
+) -> AdminAllocateResponse200 | Error | None:
+    """Keep seats for a sales channel (channels.manage)
+
+    Args:
+        showtime_id (UUID):
+        body (ChannelAllocation):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AdminAllocateResponse200 | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            showtime_id=showtime_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,213 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.admin_companions_response_200 import AdminCompanionsResponse200
+from ...models.companions import Companions
+from ...models.error import Error
+from ...types import Response
+
+
+def _get_kwargs(
+    auditorium_id: UUID,
+    *,
+    body: Companions,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/admin/auditoriums/{auditorium_id}/companions".format(
+            auditorium_id=quote(str(auditorium_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AdminCompanionsResponse200 | Error | None:
+    if response.status_code == 200:
+        response_200 = AdminCompanionsResponse200.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AdminCompanionsResponse200 | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    auditorium_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: Companions,
+) -> Response[AdminCompanionsResponse200 | Error]:
+    """Link companion seats to a wheelchair space (auditoriums.manage)
+
+    Args:
+        auditorium_id (UUID):
+        body (Companions):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AdminCompanionsResponse200 | Error]
+    """
+
+    kwargs = _get_kwargs(
+        auditorium_id=auditorium_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    auditorium_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: Companions,
+) -> AdminCompanionsResponse200 | Error | None:
+    """Link companion seats to a wheelchair space (auditoriums.manage)
+
+    Args:
+        auditorium_id (UUID):
+        body (Companions):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AdminCompanionsResponse200 | Error
+    """
+
+    return sync_detailed(
+        auditorium_id=auditorium_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    auditorium_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: Companions,
+) -> Response[AdminCompanionsResponse200 | Error]:
+    """Link companion seats to a wheelchair space (auditoriums.manage)
+
+    Args:
+        auditorium_id (UUID):
+        body (Companions):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AdminCompanionsResponse200 | Error]
+    """
+
+    kwargs = _get_kwargs(
+        auditorium_id=auditorium_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    auditorium_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: Companions,
+) -> AdminCompanionsResponse200 | Error | None:
+    """Link companion seats to a wheelchair space (auditoriums.manage)
+
+    Args:
+        auditorium_id (UUID):
+        body (Companions):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AdminCompanionsResponse200 | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            auditorium_id=auditorium_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,187 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.admin_showtime_bookings_response_200_item import AdminShowtimeBookingsResponse200Item
+from ...models.error import Error
+from ...types import Response
+
+
+def _get_kwargs(
+    showtime_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/admin/showtimes/{showtime_id}/bookings".format(
+            showtime_id=quote(str(showtime_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | list[AdminShowtimeBookingsResponse200Item] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in _response_200:
+            response_200_item = AdminShowtimeBookingsResponse200Item.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | list[AdminShowtimeBookingsResponse200Item]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    showtime_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error | list[AdminShowtimeBookingsResponse200Item]]:
+    """Bookings of a showtime (bookings.read)
+
+    Args:
+        showtime_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | list[AdminShowtimeBookingsResponse200Item]]
+    """
+
+    kwargs = _get_kwargs(
+        showtime_id=showtime_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    showtime_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Error | list[AdminShowtimeBookingsResponse200Item] | None:
+    """Bookings of a showtime (bookings.read)
+
+    Args:
+        showtime_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | list[AdminShowtimeBookingsResponse200Item]
+    """
+
+    return sync_detailed(
+        showtime_id=showtime_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    showtime_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error | list[AdminShowtimeBookingsResponse200Item]]:
+    """Bookings of a showtime (bookings.read)
+
+    Args:
+        showtime_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | list[AdminShowtimeBookingsResponse200Item]]
+    """
+
+    kwargs = _get_kwargs(
+        showtime_id=showtime_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    showtime_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Error | list[AdminShowtimeBookingsResponse200Item] | None:
+    """Bookings of a showtime (bookings.read)
+
+    Args:
+        showtime_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | list[AdminShowtimeBookingsResponse200Item]
+    """
+
+    return (
+        await asyncio_detailed(
+            showtime_id=showtime_id,
+            client=client,
+        )
+    ).parsed

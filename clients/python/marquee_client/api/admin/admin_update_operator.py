@@ -1,0 +1,218 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.operator import Operator
+from ...models.operator_patch import OperatorPatch
+from ...types import Response
+
+
+def _get_kwargs(
+    operator_id: UUID,
+    *,
+    body: OperatorPatch,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/admin/operators/{operator_id}".format(
+            operator_id=quote(str(operator_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | Operator | None:
+    if response.status_code == 200:
+        response_200 = Operator.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | Operator]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    operator_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: OperatorPatch,
+) -> Response[Error | Operator]:
+    """Change an operator's role, cinemas, active flag or password (operators.manage: OWNER); deactivation
+    ends its sessions
+
+    Args:
+        operator_id (UUID):
+        body (OperatorPatch):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Operator]
+    """
+
+    kwargs = _get_kwargs(
+        operator_id=operator_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    operator_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: OperatorPatch,
+) -> Error | Operator | None:
+    """Change an operator's role, cinemas, active flag or password (operators.manage: OWNER); deactivation
+    ends its sessions
+
+    Args:
+        operator_id (UUID):
+        body (OperatorPatch):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Operator
+    """
+
+    return sync_detailed(
+        operator_id=operator_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    operator_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: OperatorPatch,
+) -> Response[Error | Operator]:
+    """Change an operator's role, cinemas, active flag or password (operators.manage: OWNER); deactivation
+    ends its sessions
+
+    Args:
+        operator_id (UUID):
+        body (OperatorPatch):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Operator]
+    """
+
+    kwargs = _get_kwargs(
+        operator_id=operator_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    operator_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: OperatorPatch,
+) -> Error | Operator | None:
+    """Change an operator's role, cinemas, active flag or password (operators.manage: OWNER); deactivation
+    ends its sessions
+
+    Args:
+        operator_id (UUID):
+        body (OperatorPatch):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Operator
+    """
+
+    return (
+        await asyncio_detailed(
+            operator_id=operator_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

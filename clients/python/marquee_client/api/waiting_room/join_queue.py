@@ -1,0 +1,204 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.join_in import JoinIn
+from ...models.queue_entry import QueueEntry
+from ...types import Response
+
+
+def _get_kwargs(
+    showtime_id: UUID,
+    *,
+    body: JoinIn,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/showtimes/{showtime_id}/queue".format(
+            showtime_id=quote(str(showtime_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | QueueEntry | None:
+    if response.status_code == 201:
+        response_201 = QueueEntry.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | QueueEntry]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    showtime_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: JoinIn,
+) -> Response[Error | QueueEntry]:
+    """Join the waiting room of a showtime (idempotent per session token)
+
+    Args:
+        showtime_id (UUID):
+        body (JoinIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | QueueEntry]
+    """
+
+    kwargs = _get_kwargs(
+        showtime_id=showtime_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    showtime_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: JoinIn,
+) -> Error | QueueEntry | None:
+    """Join the waiting room of a showtime (idempotent per session token)
+
+    Args:
+        showtime_id (UUID):
+        body (JoinIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | QueueEntry
+    """
+
+    return sync_detailed(
+        showtime_id=showtime_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    showtime_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: JoinIn,
+) -> Response[Error | QueueEntry]:
+    """Join the waiting room of a showtime (idempotent per session token)
+
+    Args:
+        showtime_id (UUID):
+        body (JoinIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | QueueEntry]
+    """
+
+    kwargs = _get_kwargs(
+        showtime_id=showtime_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    showtime_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: JoinIn,
+) -> Error | QueueEntry | None:
+    """Join the waiting room of a showtime (idempotent per session token)
+
+    Args:
+        showtime_id (UUID):
+        body (JoinIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | QueueEntry
+    """
+
+    return (
+        await asyncio_detailed(
+            showtime_id=showtime_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

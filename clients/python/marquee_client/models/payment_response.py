@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="PaymentResponse")
+
+
+@_attrs_define
+class PaymentResponse:
+    """
+    Attributes:
+        booking_reference (str):
+        status (str):
+        success (bool):
+    """
+
+    booking_reference: str
+    status: str
+    success: bool
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        booking_reference = self.booking_reference
+
+        status = self.status
+
+        success = self.success
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "bookingReference": booking_reference,
+                "status": status,
+                "success": success,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        booking_reference = d.pop("bookingReference")
+
+        status = d.pop("status")
+
+        success = d.pop("success")
+
+        payment_response = cls(
+            booking_reference=booking_reference,
+            status=status,
+            success=success,
+        )
+
+        payment_response.additional_properties = d
+        return payment_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,1 @@
+"""The application: the app factory, the one list of routes, the ASGI entry point and the server."""

@@ -1,0 +1,5 @@
+-- Queries of exchanges (issue 21). Rules live in sql/functions/93_exchange.sql.
+
+-- name: exchange
+SELECT booking.exchange(%(booking_id)s, %(showtime_id)s, %(seat_ids)s::text[], %(quantity)s, %(together)s,
+                        %(types)s::text[]);

@@ -1,0 +1,1 @@
+"""The HTTP layer every domain shares: errors, responses, auth, rate limit, idempotency, middleware, health."""

@@ -1,0 +1,1 @@
+"""Notifications: the outbox relay, the Dramatiq mail actor, rendering, the SMTP sink, the outbox admin."""

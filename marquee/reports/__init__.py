@@ -1,0 +1,1 @@
+"""Reports: the charts page and CSV export for operators, and the job that refreshes the aggregates."""

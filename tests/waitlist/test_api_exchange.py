@@ -1,0 +1,133 @@
+"""POST /api/bookings/{bookingId}/exchange over HTTP (issue 21): bookings paid through the API and the fake Stripe,
+moved within a showtime and to another one, a cheaper move refunded through the provider, every refusal a stable
+error with nothing changed, and the Idempotency-Key replay."""
+
+import uuid
+
+import httpx
+import psycopg
+import pytest
+from psycopg.types.json import Jsonb
+
+
+@pytest.fixture(scope="module")
+def api(api_server):
+    with httpx.Client(base_url=api_server, timeout=30) as c:
+        yield c
+
+
+@pytest.fixture
+def world(db_url):
+    """Two showtimes of one cinema (A1-A4 STANDARD 10.00, B1-B2 PREMIUM 14.00), one of another cinema."""
+    tag = uuid.uuid4().hex[:8]
+    layout = {"rows": [{"label": "A", "seats": [{"number": n} for n in range(1, 5)]},
+                       {"label": "B", "seats": [{"number": n, "type": "PREMIUM"} for n in range(1, 3)]}]}
+    prices = Jsonb({"STANDARD": 10.00, "PREMIUM": 14.00})
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        def show(cinema_name, hours):
+            cinema = conn.execute("SELECT booking.create_cinema(%s, 'X', 'Europe/London', 'GBP')",
+                                  (f"{cinema_name} {tag}",)).fetchone()[0]
+            aud = conn.execute("SELECT booking.create_auditorium(%s, 'Hall', %s)", (cinema, Jsonb(layout))).fetchone()[0]
+            return cinema, aud
+        cinema, aud = show("Exchange", 0)
+        _, other_aud = show("Elsewhere", 0)
+        movie = conn.execute("SELECT booking.create_movie(%s, 95)", (f"Exchange {tag}",)).fetchone()[0]
+        make = "SELECT booking.create_showtime(%s, %s, date_trunc('hour', now()) + %s::interval, %s)"
+        first = conn.execute(make, (movie, aud, "3 days", prices)).fetchone()[0]
+        second = conn.execute(make, (movie, aud, "4 days", prices)).fetchone()[0]
+        other = conn.execute(make, (movie, other_aud, "3 days", prices)).fetchone()[0]
+        soon = conn.execute(make, (movie, aud, "1 hour", prices)).fetchone()[0]
+        yield {"first": str(first), "second": str(second), "other": str(other), "soon": str(soon), "db": conn}
+
+
+def _book(api, showtime, seats) -> dict:
+    session = uuid.uuid4().hex
+    hold = api.post("/api/bookings/hold", json={"showtimeId": showtime, "seatIds": seats, "sessionToken": session})
+    assert hold.status_code == 201, hold.text
+    email = f"x{uuid.uuid4().hex[:6]}@example.com"
+    conf = api.post("/api/bookings/confirm", json={"holdId": hold.json()["holdId"],
+                                                   "userDetails": {"email": email, "name": "Ex Change"}})
+    assert conf.status_code == 201, conf.text
+    c = conf.json()
+    pay = api.post("/api/payments/process", json={"bookingId": c["bookingId"], "paymentIntentId": c["paymentIntentId"],
+                                                  "paymentMethod": {"type": "card", "token": "tok_visa"}})
+    assert pay.status_code == 200, pay.text
+    return {**c, "email": email}
+
+
+def _exchange(api, booking_id, body, key=None):
+    headers = {"Idempotency-Key": key} if key else {}
+    return api.post(f"/api/bookings/{booking_id}/exchange", json=body, headers=headers)
+
+
+def test_cheaper_move_to_another_showtime_is_refunded(api, world):
+    b = _book(api, world["first"], ["seat-b1", "seat-b2"])
+    key = uuid.uuid4().hex
+    r = _exchange(api, b["bookingId"], {"showtimeId": world["second"],
+                                        "bestAvailable": {"quantity": 2, "together": True, "types": ["STANDARD"]}}, key)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["bookingReference"] == b["bookingReference"] and body["status"] == "CONFIRMED"
+    assert body["showtimeId"] == world["second"] and len(body["seats"]) == 2
+    assert body["priceDifference"] == -8.0 and body["refundAmount"] == 8.0
+    assert body["refundStatus"] == "SUCCEEDED"
+    # the reference finds the moved booking; the old seats are on sale again
+    found = api.get(f"/api/bookings/{b['bookingReference']}", params={"email": b["email"]}).json()
+    assert found["showtimeId"] == world["second"] and found["bookingId"] == body["bookingId"]
+    seats = {r[0]: r[1] for r in world["db"].execute("SELECT seat_id, status FROM booking.seat_map(%s)", (world["first"],))}
+    assert seats["seat-b1"] == seats["seat-b2"] == "AVAILABLE"
+    # the same key replays the answer, the booking does not move twice
+    again = _exchange(api, b["bookingId"], {"showtimeId": world["second"],
+                                            "bestAvailable": {"quantity": 2, "together": True, "types": ["STANDARD"]}}, key)
+    assert again.status_code == 200 and again.headers.get("Idempotent-Replayed") == "true"
+    assert again.json()["bookingId"] == body["bookingId"]
+
+
+def test_equal_move_within_the_showtime(api, world):
+    b = _book(api, world["first"], ["seat-a1", "seat-a2"])
+    r = _exchange(api, b["bookingId"], {"showtimeId": world["first"], "seatIds": ["seat-a3", "seat-a4"]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["bookingId"] == b["bookingId"] and body["priceDifference"] == 0 and "refundAmount" not in body
+    assert sorted(s["id"] for s in body["seats"]) == ["seat-a3", "seat-a4"]
+
+
+@pytest.mark.parametrize("case, status, code", [
+    ("taken", 409, "SEAT_UNAVAILABLE"),
+    ("dearer", 409, "EXCHANGE_PAYMENT_REQUIRED"),
+    ("other_cinema", 422, "EXCHANGE_OTHER_CINEMA"),
+    ("unknown_seat", 404, "SEAT_NOT_FOUND"),
+    ("unknown_showtime", 404, "SHOWTIME_NOT_FOUND"),
+    ("both", 422, "VALIDATION_ERROR"),
+])
+def test_refusals_change_nothing(api, world, case, status, code):
+    b = _book(api, world["first"], ["seat-a1"])
+    _book(api, world["first"], ["seat-a2"])
+    body = {"taken": {"showtimeId": world["first"], "seatIds": ["seat-a2"]},
+            "dearer": {"showtimeId": world["first"], "seatIds": ["seat-b1"]},
+            "other_cinema": {"showtimeId": world["other"], "seatIds": ["seat-a1"]},
+            "unknown_seat": {"showtimeId": world["first"], "seatIds": ["seat-z9"]},
+            "unknown_showtime": {"showtimeId": str(uuid.uuid4()), "seatIds": ["seat-a1"]},
+            "both": {"showtimeId": world["first"], "seatIds": ["seat-a3"], "bestAvailable": {"quantity": 1}}}[case]
+    r = _exchange(api, b["bookingId"], body)
+    assert r.status_code == status, r.text
+    err = r.json()["error"]
+    assert err["code"] == code
+    if case == "taken":
+        assert err["details"]["seatIds"] == ["seat-a2"]
+    found = api.get(f"/api/bookings/{b['bookingReference']}", params={"email": b["email"]}).json()
+    assert found["showtimeId"] == world["first"] and [s["id"] for s in found["seats"]] == ["seat-a1"]
+
+
+def test_not_confirmed_and_unknown_and_too_late(api, world):
+    r = _exchange(api, uuid.uuid4(), {"showtimeId": world["first"], "seatIds": ["seat-a1"]})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "BOOKING_NOT_FOUND"
+    session = uuid.uuid4().hex
+    hold = api.post("/api/bookings/hold", json={"showtimeId": world["first"], "seatIds": ["seat-a4"], "sessionToken": session})
+    conf = api.post("/api/bookings/confirm", json={"holdId": hold.json()["holdId"],
+                                                   "userDetails": {"email": "p@example.com", "name": "Pending"}}).json()
+    r = _exchange(api, conf["bookingId"], {"showtimeId": world["second"], "seatIds": ["seat-a1"]})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "BOOKING_NOT_CONFIRMED"
+    late = _book(api, world["soon"], ["seat-a1"])
+    r = _exchange(api, late["bookingId"], {"showtimeId": world["second"], "seatIds": ["seat-a1"]})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "TOO_LATE_TO_EXCHANGE"
