@@ -1,0 +1,293 @@
+"""The waiting room under an on-sale crowd (issue 20, docs/waiting-room.md), through the real HTTP API.
+
+Joiners (the default): N buyers join one premiere's waiting room as fast as the load generator (aiohttp on uvloop,
+one process) can send them, in two waves: the first half before the opening (opensAt an hour away), then the
+opening is moved to 0.3 s from now (PUT on-sale, as an operator would) and the second half joins straight away, so
+joins are in flight while the draw runs. Measured: joins per second, join latency p50/p99, the API's memory and CPU
+next to the load generator's. Checked against the database (every check is a boolean in the output and `passed`):
+  distinct_positions    every buyer got its own entry (one queueId each) and a distinct stored position;
+  permutation_ok        the entries that joined before opensAt hold positions 1..N exactly (no one lost, no one
+                        twice), and the drawn order is not the join order;
+  fifo_after_open_ok    after the opening first come first served (a joiner answered before another one's request
+                        was sent has the smaller position), and admission order equals position order exactly: the
+                        bench then admits everyone (booking_ops.queue_admit, batches) and the entries sorted by
+                        admission time are sorted by position, with nobody left waiting.
+tests/queue/test_queue_bench.py runs a small one in `make test` and asserts these.
+
+Rush (`--rush`): bench/rush.py's premiere rush (its buyer, its checks) through the waiting room: every buyer joins
+before the opening, waits for ADMITTED (GET /api/queue/{id} every --poll s), then runs bench.rush.buyer with
+X-Admission-Token on its requests. Reports time to sell out (from the opening), the hold latency of admitted
+buyers (p50/p99), the buyers told SOLD_OUT, 0 doubles (bench.rush.check); `--compare` also runs the same rush
+without the queue (bench.rush.rush) on a showtime of the same size in the same run.
+
+    nice -n 19 .venv/bin/python bench/queue_join.py --buyers 500              # smoke
+    .venv/bin/python bench/queue_join.py                                      # 20,000 joiners (quiet machine)
+    .venv/bin/python bench/queue_join.py --rush --buyers 2000 --rows 15 --compare
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import aiohttp
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from marquee.settings import DEV_ADMIN_TOKEN  # noqa: E402
+from testing import stripe  # noqa: E402
+from testing.data import make_showtime  # noqa: E402
+from testing.services import ApiServer  # noqa: E402
+
+from bench.common import fresh_database, pct  # noqa: E402
+from bench.rush import _api_pids, _cpu_seconds, _run, buyer, check  # noqa: E402
+from bench.rush import rush as plain_rush  # noqa: E402
+
+STRADDLE_S = 0.3  # the second wave starts this long before the opening
+
+
+def _now_iso(seconds: float = 0.0) -> str:
+    return (datetime.now(timezone.utc) + timedelta(seconds=seconds)).isoformat()
+
+
+async def _put_on_sale(client: aiohttp.ClientSession, admin_token: str, showtime: str, body: dict) -> dict:
+    async with client.put(f"/api/admin/showtimes/{showtime}/on-sale", json=body,
+                          headers={"Authorization": f"Bearer {admin_token}"}) as r:
+        text = await r.text()
+        if r.status != 200:
+            raise RuntimeError(f"PUT on-sale -> {r.status} {text[:200]}")
+        return json.loads(text)
+
+
+class _Sampler:
+    """The API's resident memory every half second while the load runs."""
+
+    def __init__(self, api: ApiServer):
+        self.api, self.rss, self.task = api, [], None
+
+    async def _loop(self):
+        while True:
+            self.rss.append(self.api.rss_kib())
+            await asyncio.sleep(0.5)
+
+    def __enter__(self):
+        self.task = asyncio.get_running_loop().create_task(self._loop())
+        return self
+
+    def __exit__(self, *exc):
+        self.task.cancel()
+
+    def report(self) -> dict:
+        rss = self.rss or [0]
+        return {"api_rss_mib_first": round(rss[0] / 1024, 1), "api_rss_mib_max": round(max(rss) / 1024, 1),
+                "api_rss_mib_median": round(statistics.median(rss) / 1024, 1)}
+
+
+# ---------------------------------------------------------------------------------------------------------- joiners
+
+async def _join(client: aiohttp.ClientSession, sem: asyncio.Semaphore, showtime: str, token: str, out: list) -> None:
+    body = json.dumps({"sessionToken": token}).encode()
+    async with sem:
+        sent, t = time.time(), time.perf_counter()
+        try:
+            async with client.post(f"/api/showtimes/{showtime}/queue", data=body,
+                                   headers={"Content-Type": "application/json"}) as r:
+                status, content = r.status, await r.read()
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            out.append({"token": token, "status": None, "error": type(exc).__name__, "sent": sent,
+                        "answered": time.time(), "latency": time.perf_counter() - t})
+            return
+        lat, answered = time.perf_counter() - t, time.time()
+    entry = json.loads(content) if status == 201 else {}
+    out.append({"token": token, "status": status, "sent": sent, "answered": answered, "latency": lat,
+                "queueId": entry.get("queueId"), "error": None if status == 201 else content[:200].decode("utf-8", "replace")})
+
+
+def _fcfs_violations(late: list[dict]) -> int:
+    """Pairs (A answered before B was sent, yet A's position > B's): counted by a sweep, O(n log n)."""
+    by_sent = sorted(late, key=lambda j: j["sent"])
+    by_answered = sorted(late, key=lambda j: j["answered"])
+    bad, i, best = 0, 0, 0  # best: the largest position among joins answered before the current one was sent
+    for b in by_sent:
+        while i < len(by_answered) and by_answered[i]["answered"] < b["sent"]:
+            best = max(best, by_answered[i]["position"])
+            i += 1
+        if best > b["position"]:
+            bad += 1
+    return bad
+
+
+def check_joiners(url: str, showtime: str, joins: list[dict], admit_batch: int) -> dict:
+    """Admits everyone (batches, in the database), then every fairness rule as a boolean (see the module doc)."""
+    problems = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        for _ in range(100):  # the draw has run (the first join after the opening did it); wait for it, briefly
+            if conn.execute("SELECT drawn_at IS NOT NULL FROM booking.on_sales WHERE showtime_id = %s",
+                            (showtime,)).fetchone()[0]:
+                break
+            conn.execute("SELECT booking.queue_tick()")
+            time.sleep(0.1)
+        conn.execute("SELECT booking_ops.queue_pause(%s, true)", (showtime,))  # the API's admitter: no more credit
+        while conn.execute("SELECT booking_ops.queue_admit(%s, %s)", (showtime, admit_batch)).fetchone()[0]:
+            pass  # each batch in its own transaction: a later admission time
+        early_count, opens_at = conn.execute(
+            "SELECT early_count, opens_at FROM booking.on_sales WHERE showtime_id = %s", (showtime,)).fetchone()
+        rows = conn.execute(
+            "SELECT id::text, session_token, position, joined_at < %s AS early, status, admitted_at "
+            "FROM booking.queue_entries WHERE showtime_id = %s ORDER BY join_seq", (opens_at, showtime)).fetchall()
+    ok = [j for j in joins if j["status"] == 201]
+    if len(ok) != len(joins):
+        problems.append(f"{len(joins) - len(ok)} joins not answered 201: "
+                        f"{sorted({str(j['status']) + ' ' + str(j['error'])[:80] for j in joins if j['status'] != 201})[:3]}")
+    by_id = {r[0]: r for r in rows}
+    ids = [j["queueId"] for j in ok]
+    positions = [r[2] for r in rows]
+    distinct = (len(set(ids)) == len(ok) == len(rows) and set(ids) == set(by_id)
+                and None not in positions and len(set(positions)) == len(rows)
+                and all(by_id[j["queueId"]][1] == j["token"] for j in ok))
+    if not distinct:
+        problems.append(f"entries {len(rows)}, buyers answered {len(ok)}, distinct queue ids {len(set(ids))}, "
+                        f"without a position {positions.count(None)}, distinct positions {len(set(positions) - {None})}")
+    early = [r for r in rows if r[3]]
+    drawn = [r[2] for r in early]
+    permutation = (sorted(p for p in drawn if p is not None) == list(range(1, len(early) + 1))
+                   and early_count == len(early)
+                   and all(r[2] is not None and r[2] > len(early) for r in rows if not r[3]))
+    if not permutation:
+        problems.append(f"the draw is not a permutation of 1..{len(early)} (early_count {early_count})")
+    draw_shuffled = len(early) < 10 or drawn != sorted(drawn)  # rows are in join order
+    if not draw_shuffled:
+        problems.append("the drawn order is the join order")
+    for j in ok:
+        j["position"] = by_id[j["queueId"]][2] if j["queueId"] in by_id else None
+    late = [j for j in ok if j["queueId"] in by_id and not by_id[j["queueId"]][3] and j["position"] is not None]
+    fcfs_bad = _fcfs_violations(late)
+    if fcfs_bad:
+        problems.append(f"{fcfs_bad} late joiners placed behind someone who joined after them")
+    admitted = sorted((r for r in rows if r[5] is not None), key=lambda r: (r[5], r[2]))
+    order = [r[2] for r in admitted]
+    still_waiting = sum(1 for r in rows if r[4] == "WAITING")
+    admission_in_order = order == sorted(order) and len(order) == len(rows) and still_waiting == 0
+    if not admission_in_order:
+        inversions = sum(1 for a, b in zip(order, order[1:]) if a > b)
+        problems.append(f"admission order is not position order ({inversions} inversions, {len(order)} admitted, "
+                        f"{still_waiting} still waiting)")
+    return {"entries": len(rows), "early_joiners": len(early), "late_joiners": len(late),
+            "distinct_positions": distinct, "permutation_ok": permutation and draw_shuffled,
+            "late_fcfs_ok": fcfs_bad == 0, "admission_order_ok": admission_in_order,
+            "fifo_after_open_ok": fcfs_bad == 0 and admission_in_order, "problems": problems}
+
+
+async def joiners(url: str, api: ApiServer, buyers: int, concurrency: int = 200, rows: int = 15,
+                  admit_batch: int = 2000) -> dict:
+    """N buyers join one waiting room over HTTP (two waves around the opening); returns the report (module doc)."""
+    showtime, _codes = make_showtime(url, rows, 20)
+    admin = api.env["ADMIN_TOKEN"]
+    joins: list[dict] = []
+    sem = asyncio.Semaphore(concurrency)
+    connector = aiohttp.TCPConnector(limit=concurrency, keepalive_timeout=2)
+    async with aiohttp.ClientSession(base_url=api.url, connector=connector,
+                                     timeout=aiohttp.ClientTimeout(total=120)) as client:
+        await _put_on_sale(client, admin, showtime, {"opensAt": _now_iso(3600), "queue": True})
+        async with client.get(f"/api/queue/{uuid.uuid4()}") as warm:  # warm (404: not an entry of the run)
+            await warm.read()
+        tokens = [f"j{i}-{uuid.uuid4().hex[:12]}" for i in range(buyers)]
+        first, second = tokens[: buyers // 2], tokens[buyers // 2:]
+        pids = _api_pids(api)
+        with _Sampler(api) as sampler:
+            cpu_api0, cpu_me0 = _cpu_seconds(pids), time.process_time()
+            t0 = time.perf_counter()
+            await asyncio.gather(*(_join(client, sem, showtime, t, joins) for t in first))
+            wave1 = time.perf_counter() - t0
+            cpu_api1, cpu_me1 = _cpu_seconds(pids), time.process_time()
+            # the opening moves to STRADDLE_S from now: the second wave's first joins land before it, the rest after
+            await _put_on_sale(client, admin, showtime, {"opensAt": _now_iso(STRADDLE_S), "queue": True})
+            cpu_api2, cpu_me2 = _cpu_seconds(pids), time.process_time()
+            t1 = time.perf_counter()
+            await asyncio.gather(*(_join(client, sem, showtime, t, joins) for t in second))
+            wave2 = time.perf_counter() - t1
+            cpu_api = _cpu_seconds(pids) - cpu_api2 + cpu_api1 - cpu_api0
+            cpu_me = time.process_time() - cpu_me2 + cpu_me1 - cpu_me0
+    elapsed = wave1 + wave2
+    joins_sorted = [j for j in joins if j["status"] == 201]
+    checks = check_joiners(url, showtime, joins, admit_batch)
+    lat = [j["latency"] for j in joins_sorted]
+    out = {"mode": "joiners", "buyers": buyers, "concurrency": concurrency,
+           "joins_per_s": round(len(joins) / elapsed, 1) if elapsed else None,
+           "wave1_s": round(wave1, 2), "wave2_s": round(wave2, 2),
+           "join_ms_p50": pct(lat, 50), "join_ms_p99": pct(lat, 99), "join_ms_max": pct(lat, 100),
+           **sampler.report(),
+           "api_cpu_s": round(cpu_api, 2), "load_generator_cpu_s": round(cpu_me, 2),
+           "load_generator_cores": round(cpu_me / elapsed, 2) if elapsed else 0,
+           "load": os.getloadavg()[0], **checks}
+    out["passed"] = not out["problems"] and all(out.get(k) for k in ("distinct_positions", "permutation_ok",
+                                                                     "fifo_after_open_ok"))
+    out["problems"] = out["problems"][:10]
+    return out
+
+
+async def queue_rush(*a, **k):  # placeholder until the rush mode is written
+    raise NotImplementedError
+
+
+def _serve(db: str, workers: int, extra_env: dict | None = None):
+    """A fresh database, the fake Stripe and one API on it (as bench/rush.py does): yields (url, api)."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def cm():
+        url = fresh_database(db)
+        with stripe.serving() as stripe_env:
+            api = ApiServer({"DATABASE_URL": url, "WEB_CONCURRENCY": str(workers), **stripe_env,
+                             "LOG_LEVEL": "warning", **(extra_env or {}),
+                             # the bootstrap OWNER key is SHA-256 of the ADMIN_TOKEN the migration saw
+                             "ADMIN_TOKEN": os.environ.get("ADMIN_TOKEN", DEV_ADMIN_TOKEN)},
+                            Path(tempfile.mkdtemp(prefix="marquee_queue_")) / "api.log").start()
+            try:
+                yield url, api
+            finally:
+                api.stop()
+    return cm()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--buyers", type=int, default=None, help="joiners (default 20000) or rush buyers (default 2000)")
+    ap.add_argument("--concurrency", type=int, default=200)
+    ap.add_argument("--rows", type=int, default=15, help="rows of 20 seats (15 = 300 seats)")
+    ap.add_argument("--workers", type=int, default=1, help="API processes (WEB_CONCURRENCY)")
+    ap.add_argument("--admit-batch", type=int, default=2000, help="joiners: admitted per step in the order check")
+    ap.add_argument("--rush", action="store_true", help="the premiere rush through the waiting room")
+    ap.add_argument("--compare", action="store_true", help="--rush: also the same rush without the queue")
+    ap.add_argument("--admit-per-minute", type=int, default=None,
+                    help="--rush: admitPerMinute (default: 60 x seats, so capacity, not the rate, limits admission)")
+    ap.add_argument("--poll", type=float, default=1.0, help="--rush: seconds between a waiting buyer's reads")
+    ap.add_argument("--admit-seconds", type=float, default=0.5, help="QUEUE_ADMIT_SECONDS of the API")
+    ap.add_argument("--db", default="marquee_bench_queue")
+    args = ap.parse_args()
+    with _serve(args.db, args.workers, {"QUEUE_ADMIT_SECONDS": str(args.admit_seconds)}) as (url, api):
+        if args.rush:
+            result = _run(queue_rush(url, api, args.buyers or 2000, args.rows, args.concurrency,
+                                     admit_per_minute=args.admit_per_minute, poll=args.poll))
+            if args.compare:
+                plain = _run(plain_rush(url, api, args.buyers or 2000, args.rows, args.concurrency))
+                result = {"with_queue": result, "without_queue": plain,
+                          "passed": result["passed"] and plain["passed"]}
+        else:
+            result = _run(joiners(url, api, args.buyers or 20000, args.concurrency, args.rows, args.admit_batch))
+    print(json.dumps(result, indent=1))
+    raise SystemExit(0 if result["passed"] else 1)
+
+
+if __name__ == "__main__":
+    main()
