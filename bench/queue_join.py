@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -50,7 +51,7 @@ from testing.data import make_showtime  # noqa: E402
 from testing.services import ApiServer  # noqa: E402
 
 from bench.common import fresh_database, pct  # noqa: E402
-from bench.rush import _api_pids, _cpu_seconds, _run, buyer, check  # noqa: E402
+from bench.rush import _api_pids, _cpu_seconds, _note, _run, _send, buyer, check  # noqa: E402
 from bench.rush import rush as plain_rush  # noqa: E402
 
 STRADDLE_S = 0.3  # the second wave starts this long before the opening
@@ -236,8 +237,116 @@ async def joiners(url: str, api: ApiServer, buyers: int, concurrency: int = 200,
     return out
 
 
-async def queue_rush(*a, **k):  # placeholder until the rush mode is written
-    raise NotImplementedError
+# ------------------------------------------------------------------------------------------------------------ rush
+
+class _Admitted:
+    """The aiohttp session as an admitted buyer uses it: X-Admission-Token on every request, and the session token
+    that joined the queue (the token is bound to it) in place of the one bench.rush.buyer makes up for itself."""
+
+    def __init__(self, client: aiohttp.ClientSession, session_token: str, admission_token: str):
+        self.client, self.session_token, self.admission_token = client, session_token, admission_token
+
+    def request(self, method: str, url: str, **kw):
+        kw["headers"] = {**(kw.get("headers") or {}), "X-Admission-Token": self.admission_token}
+        if isinstance(kw.get("json"), dict) and "sessionToken" in kw["json"]:
+            kw["json"] = {**kw["json"], "sessionToken": self.session_token}
+        return self.client.request(method, url, **kw)
+
+
+async def _queued_buyer(client: aiohttp.ClientSession, sem: asyncio.Semaphore, showtime: str, stats: dict,
+                        t_open: float, poll: float, deadline: float) -> None:
+    token = uuid.uuid4().hex
+    r = await _send(client, stats, "POST", f"/api/showtimes/{showtime}/queue", json={"sessionToken": token})
+    if r is None or r.status_code != 201:
+        _note(stats, f"join {r.status_code if r else None}")
+        return
+    queue_id = r.json()["queueId"]
+    entry = r.json()
+    while entry["status"] == "WAITING":
+        if time.perf_counter() > deadline:
+            stats["still_waiting"] += 1
+            return
+        await asyncio.sleep(poll * (0.5 + random.random()))
+        r = await _send(client, stats, "GET", f"/api/queue/{queue_id}")
+        if r is None:
+            return
+        if r.status_code == 200:
+            entry = r.json()
+    if entry["status"] == "SOLD_OUT":
+        stats["told_sold_out"] += 1
+        return
+    if entry["status"] != "ADMITTED":
+        _note(stats, f"queue {entry['status']}")
+        return
+    stats["admitted_after_open"].append(max(0.0, time.perf_counter() - t_open))
+    before = len(stats["successes"])
+    async with sem:
+        await buyer(_Admitted(client, token, entry["admissionToken"]), showtime, stats, t_open)
+    if len(stats["successes"]) == before:  # no booking: give the place to the next buyer, as a browser leaving would
+        await _send(client, stats, "DELETE", f"/api/queue/{queue_id}", headers={"X-Session-Token": token})
+
+
+async def queue_rush(url: str, api: ApiServer, buyers: int, rows: int, concurrency: int = 200,
+                     admit_per_minute: int | None = None, poll: float = 1.0, opens_in: float = 2.0,
+                     timeout: float = 300.0) -> dict:
+    """bench/rush.py's rush, every buyer through the waiting room (module doc); returns the report."""
+    with psycopg.connect(url, autocommit=True) as conn:  # as bench.rush.rush: the rush is about the race
+        ttl = conn.execute("SELECT value FROM booking.settings WHERE key = 'hold_ttl_seconds'").fetchone()[0]
+        conn.execute("UPDATE booking.settings SET value = '600' WHERE key = 'hold_ttl_seconds'")
+    try:
+        return await _queue_rush(url, api, buyers, rows, concurrency, admit_per_minute, poll, opens_in, timeout)
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("UPDATE booking.settings SET value = %s WHERE key = 'hold_ttl_seconds'", (ttl,))
+
+
+async def _queue_rush(url, api, buyers, rows, concurrency, admit_per_minute, poll, opens_in, timeout) -> dict:
+    showtime, codes = make_showtime(url, rows, 20)
+    rate = admit_per_minute or min(100000, 60 * len(codes))
+    stats = {"successes": [], "loser_latency": [], "winner_latency": [], "errors": {}, "gave_up_sold_out": 0,
+             "gave_up_attempts": 0, "last_success": None, "refusals": [], "statuses": {}, "bad_answers": [],
+             "no_answer": [], "told_sold_out": 0, "still_waiting": 0, "admitted_after_open": []}
+    sem = asyncio.Semaphore(concurrency)
+    connector = aiohttp.TCPConnector(limit=concurrency, keepalive_timeout=2)
+    async with aiohttp.ClientSession(base_url=api.url, connector=connector,
+                                     timeout=aiohttp.ClientTimeout(total=60)) as client:
+        await _put_on_sale(client, api.env["ADMIN_TOKEN"], showtime,
+                           {"opensAt": _now_iso(opens_in), "queue": True, "admitPerMinute": rate})
+        async with client.get(f"/api/showtimes/{showtime}/seats") as warm:
+            await warm.read()
+        pids = _api_pids(api)
+        with _Sampler(api) as sampler:
+            cpu_api0, cpu_me0 = _cpu_seconds(pids), time.process_time()
+            t0 = time.perf_counter()
+            t_open = t0 + opens_in
+            await asyncio.gather(*(_queued_buyer(client, sem, showtime, stats, t_open, poll, t0 + timeout)
+                                   for _ in range(buyers)))
+            elapsed = time.perf_counter() - t0
+            cpu_api, cpu_me = _cpu_seconds(pids) - cpu_api0, time.process_time() - cpu_me0
+    problems = check(url, showtime, codes, stats)
+    finished = (len(stats["successes"]) + stats["told_sold_out"] + stats["gave_up_sold_out"]
+                + stats["gave_up_attempts"])
+    if stats["still_waiting"]:
+        problems.append(f"{stats['still_waiting']} buyers still waiting after {timeout:.0f} s")
+    if finished != buyers:
+        problems.append(f"{buyers - finished} buyers ended neither with a booking nor told sold out: {stats['errors']}")
+    holds = stats["winner_latency"] + stats["loser_latency"]
+    return {"mode": "rush through the queue", "buyers": buyers, "seats": len(codes), "concurrency": concurrency,
+            "admit_per_minute": rate, "opens_in_s": opens_in, "seats_sold": stats.get("sold", 0),
+            "bookings": len(stats["successes"]), "doubles": sum("sold twice" in p for p in problems),
+            "sold_out_after_open_s": round(stats["last_success"] or 0, 2),
+            "all_buyers_done_s": round(elapsed, 2),
+            "admitted": len(stats["admitted_after_open"]), "told_sold_out": stats["told_sold_out"],
+            "admitted_after_open_s_p50": pct(stats["admitted_after_open"], 50) and
+            round(pct(stats["admitted_after_open"], 50) / 1000, 2),
+            "admitted_hold_ms_p50": pct(holds, 50), "admitted_hold_ms_p99": pct(holds, 99),
+            "winner_hold_ms_p50": pct(stats["winner_latency"], 50), "winner_hold_ms_p99": pct(stats["winner_latency"], 99),
+            "refused_holds": len(stats["loser_latency"]), "refusals_checked": len(stats["refusals"]),
+            "gave_up_sold_out": stats["gave_up_sold_out"], "gave_up_after_30_tries": stats["gave_up_attempts"],
+            "errors": stats["errors"], "statuses": {str(k): v for k, v in sorted(stats["statuses"].items())},
+            **sampler.report(), "api_cpu_s": round(cpu_api, 2), "load_generator_cpu_s": round(cpu_me, 2),
+            "load_generator_cores": round(cpu_me / elapsed, 2) if elapsed else 0, "load": os.getloadavg()[0],
+            "passed": not problems, "problems": problems[:10]}
 
 
 def _serve(db: str, workers: int, extra_env: dict | None = None):
