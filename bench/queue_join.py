@@ -2,8 +2,8 @@
 
 Joiners (the default): N buyers join one premiere's waiting room as fast as the load generator (aiohttp on uvloop,
 one process) can send them, in two waves: the first half before the opening (opensAt an hour away), then the
-opening is moved to 0.3 s from now (PUT on-sale, as an operator would) and the second half joins straight away, so
-joins are in flight while the draw runs. Measured: joins per second, join latency p50/p99, the API's memory and CPU
+opening is moved to ~30% into the second wave (PUT on-sale, as an operator would; estimated from the first wave's
+duration) and the second half joins straight away, so joins are in flight while the draw runs. Measured: joins per second, join latency p50/p99, the API's memory and CPU
 next to the load generator's. Checked against the database (every check is a boolean in the output and `passed`):
   distinct_positions    every buyer got its own entry (one queueId each) and a distinct stored position;
   permutation_ok        the entries that joined before opensAt hold positions 1..N exactly (no one lost, no one
@@ -54,7 +54,7 @@ from bench.common import fresh_database, pct  # noqa: E402
 from bench.rush import _api_pids, _cpu_seconds, _note, _run, _send, buyer, check  # noqa: E402
 from bench.rush import rush as plain_rush  # noqa: E402
 
-STRADDLE_S = 0.3  # the second wave starts this long before the opening
+STRADDLE = 0.3  # the opening comes this far into the second wave (estimated from the first wave's duration)
 
 
 def _now_iso(seconds: float = 0.0) -> str:
@@ -211,8 +211,10 @@ async def joiners(url: str, api: ApiServer, buyers: int, concurrency: int = 200,
             await asyncio.gather(*(_join(client, sem, showtime, t, joins) for t in first))
             wave1 = time.perf_counter() - t0
             cpu_api1, cpu_me1 = _cpu_seconds(pids), time.process_time()
-            # the opening moves to STRADDLE_S from now: the second wave's first joins land before it, the rest after
-            await _put_on_sale(client, admin, showtime, {"opensAt": _now_iso(STRADDLE_S), "queue": True})
+            # the opening moves to ~30% into the second wave: its first joins land before it, the rest after, some
+            # in flight while the draw runs
+            await _put_on_sale(client, admin, showtime, {"opensAt": _now_iso(max(0.02, STRADDLE * wave1)),
+                                                         "queue": True})
             cpu_api2, cpu_me2 = _cpu_seconds(pids), time.process_time()
             t1 = time.perf_counter()
             await asyncio.gather(*(_join(client, sem, showtime, t, joins) for t in second))

@@ -23,6 +23,8 @@ if (( SMOKE )); then
        $PY bench/baselines/seed_vs_marquee.py --buyers 40 --concurrency 8 --database-url postgresql://postgres@127.0.0.1:5432/marquee_bench_seed"
   step http env SECONDS_PER_ENDPOINT=2 bash bench/http/run.sh
   step rush "$PY" bench/rush.py --buyers 120 --rows 3 --concurrency 30
+  step queue_join "$PY" bench/queue_join.py --buyers 300 --concurrency 50
+  step queue_rush "$PY" bench/queue_join.py --rush --buyers 120 --rows 3 --concurrency 30
   step growth "$PY" bench/growth.py --target 30000 --budget 15 --chunk 50 --samples 30
 else
   step pgbench bash bench/hold_bench.sh
