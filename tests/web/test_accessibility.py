@@ -8,6 +8,7 @@ check (it gets the page and the module's Site helper: base URL, API client, an o
 
 import re
 import subprocess
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -17,6 +18,7 @@ import pytest
 from playwright.async_api import expect
 
 from .conftest import BOOTSTRAP, ROOT, book_via_api, log_in, operator
+from .test_waiting_room import sell_out, sold_out_room
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
 AXE_JS = ROOT / ".data" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
@@ -48,6 +50,7 @@ class Site:
     cinema_id: str = ""  # the showtime's cinema and its local date, for the home page
     day: str = ""
     queued: str = ""     # another showtime, with a waiting room that opens in an hour (issue 20)
+    sold_out: str = ""   # a waiting room that has sold out: the page offers the waiting list (issue 21)
 
     def seat(self) -> str:
         return self.free.pop(0)
@@ -87,7 +90,14 @@ def site(web, showtimes, db) -> Site:
         r = http.put(f"/api/admin/showtimes/{queued}/on-sale", headers=BOOTSTRAP, json={
             "opensAt": (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat(), "queue": True})
         assert r.status_code == 200, r.text
-        site = Site(web, http, showtime_id, owner, free, cinema_id, day, queued)
+        sold_out = sold_out_room(db, http)
+        sell_out(db, sold_out)
+        for _ in range(100):  # the API's admitter notes the sell-out within a tick or two
+            if db.execute("SELECT sold_out_at IS NOT NULL FROM booking.on_sales WHERE showtime_id = %s",
+                          (sold_out,)).fetchone()[0]:
+                break
+            time.sleep(0.1)
+        site = Site(web, http, showtime_id, owner, free, cinema_id, day, queued, sold_out)
         site.booking()  # a sold seat on the map from the start
         yield site
 
@@ -181,6 +191,25 @@ async def waiting_room(page, site):
     await expect(page.locator("#wr-position")).not_to_be_empty()
 
 
+async def waiting_room_sold_out(page, site):
+    """The waiting room told SOLD_OUT: the waiting-list form (name, email, seats), an error said in its live region."""
+    await page.goto(f"{site.web}/showtime/{site.sold_out}")
+    await expect(page.locator("#waiting-room")).to_have_attribute("data-status", "SOLD_OUT")
+    form = page.get_by_role("form", name="Join the waiting list")
+    await expect(form).to_be_visible()
+    await form.get_by_label("Name").fill("Ada Lovelace")
+    await form.get_by_role("button", name="Join the waiting list").click()
+    await expect(page.locator("#wl-result")).to_contain_text("email address")
+
+
+async def waiting_room_waitlist_joined(page, site):
+    await waiting_room_sold_out(page, site)
+    form = page.get_by_role("form", name="Join the waiting list")
+    await form.get_by_label("Email").fill(f"ada+{uuid.uuid4().hex[:6]}@example.com")
+    await form.get_by_role("button", name="Join the waiting list").click()
+    await expect(page.locator("#wl-result")).to_contain_text("on the waiting list for 2 seats")
+
+
 async def admin_waiting_room(page, site):
     await log_in(page, site.web, site.operator)
     await expect(page.locator("#who-text")).to_contain_text("Signed in as")
@@ -239,6 +268,8 @@ PAGES = [  # (name, how to bring a new page into the state checked): one line pe
     ("cancel: cancelled", cancelled),
     ("admin (owner, showtime open)", admin),
     ("showtime: waiting room", waiting_room),
+    ("showtime: waiting room sold out, waiting-list form", waiting_room_sold_out),
+    ("showtime: waiting room sold out, on the waiting list", waiting_room_waitlist_joined),
     ("admin: waiting room figures", admin_waiting_room),
     ("reports", reports),
     ("door scanner: a scan refused", checkin),

@@ -1,7 +1,8 @@
 """The waiting room in the browser (issue 20): a queued on-sale's showtime page opens on the waiting room (place in
 line, estimated wait, live over SSE) instead of the seat map; when the API server's elected admitter lets the buyer
 in, the page switches to the seat map by itself, holds with the admission token and books. The admin page shows the
-queue live. A buyer whose admission ends is sent back to the waiting room."""
+queue live. A buyer whose admission ends is sent back to the waiting room. A buyer told SOLD_OUT is offered the
+showtime's waiting list (issue 21) and joins it from the waiting room."""
 
 import re
 import uuid
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from playwright.async_api import expect
+from psycopg.types.json import Jsonb
 
 from .conftest import BOOTSTRAP, log_in, operator
 
@@ -123,4 +125,70 @@ async def test_an_ended_admission_goes_back_to_the_waiting_room(web, new_page, s
     await page.get_by_role("button", name="Join the queue again").click()
     await expect(page.locator("#seat-layout")).to_be_visible(timeout=30_000)
     assert db.execute("SELECT count(*) FROM booking.queue_entries WHERE showtime_id = %s", (showtime_id,)).fetchone()[0] == 2
+    assert page.js_errors == []
+
+
+def sold_out_room(db, http) -> str:
+    """A 3-seat showtime with a waiting room whose opening is an hour away; sell_out(db, id) then blocks every
+    seat and opens it, so the admitter tells everyone waiting SOLD_OUT."""
+    tag = uuid.uuid4().hex[:8]
+    layout = {"rows": [{"label": "A", "seats": [{"number": n} for n in range(1, 4)]}]}
+    cinema = db.execute("SELECT booking.create_cinema(%s, 'Web', 'Europe/London', 'GBP')", (f"Room {tag}",)).fetchone()[0]
+    aud = db.execute("SELECT booking.create_auditorium(%s, 'Hall', %s)", (cinema, Jsonb(layout))).fetchone()[0]
+    movie = db.execute("SELECT booking.create_movie(%s, 95)", (f"Premiere {tag}",)).fetchone()[0]
+    st = str(db.execute("SELECT booking.create_showtime(%s, %s, date_trunc('hour', now()) + interval '3 days',"
+                        " '{\"STANDARD\": 9.00}')", (movie, aud)).fetchone()[0])
+    on_sale(http, st, datetime.now(timezone.utc) + timedelta(hours=1), admitPerMinute=600)
+    return st
+
+
+def sell_out(db, showtime_id: str) -> None:
+    db.execute("SELECT booking.block_seats(%s, '{seat-a1,seat-a2,seat-a3}', 'test', 'sold elsewhere')", (showtime_id,))
+    db.execute("UPDATE booking.on_sales SET opens_at = now() - interval '1 second' WHERE showtime_id = %s",
+               (showtime_id,))
+
+
+async def test_a_buyer_told_sold_out_joins_the_waiting_list(web, new_page, http, db):
+    showtime_id = sold_out_room(db, http)
+    page = await new_page()
+    await page.goto(f"{web}/showtime/{showtime_id}")
+    room = page.locator("#waiting-room")
+    await expect(room).to_have_attribute("data-live", "live")
+    await expect(page.locator("#wr-waitlist")).to_be_hidden()  # only once sold out
+    sell_out(db, showtime_id)
+    await expect(room).to_have_attribute("data-status", "SOLD_OUT", timeout=30_000)
+    await expect(page.locator("#wr-state")).to_have_text(re.compile("sold out"))
+    form = page.get_by_role("form", name="Join the waiting list")
+    await expect(form).to_be_visible()
+    await expect(page.locator("#seat-layout")).to_be_hidden()
+
+    # no email: refused in the page, said in the live region, nothing sent
+    await form.get_by_label("Name").fill("Wait Lister")
+    await form.get_by_label("Number of seats").fill("2")
+    await form.get_by_role("button", name="Join the waiting list").click()
+    result = page.locator("#wl-result")
+    await expect(result).to_have_attribute("aria-live", "polite")
+    await expect(result).to_contain_text("email address")
+    await expect(form.get_by_label("Email")).to_be_focused()
+    # the API's own refusal is said there too (more seats than one party may hold)
+    await form.get_by_label("Email").fill("wait.lister@example.com")
+    await form.get_by_label("Number of seats").fill("50")
+    await form.get_by_role("button", name="Join the waiting list").click()
+    await expect(result).to_contain_text(re.compile("at most 10 seats"))
+    assert db.execute("SELECT count(*) FROM booking.waitlist WHERE showtime_id = %s", (showtime_id,)).fetchone()[0] == 0
+
+    await form.get_by_label("Number of seats").fill("2")
+    await form.get_by_role("button", name="Join the waiting list").click()
+    await expect(result).to_contain_text("You are number 1 on the waiting list for 2 seats")
+    await expect(result).to_contain_text("wait.lister@example.com")
+    await expect(form).to_be_hidden()
+    row = db.execute("SELECT email, name, quantity, status FROM booking.waitlist WHERE showtime_id = %s",
+                     (showtime_id,)).fetchall()
+    assert row == [("wait.lister@example.com", "Wait Lister", 2, "WAITING")]
+
+    # a reload finds the entry (remembered per showtime) instead of offering the form again
+    await page.reload()
+    await expect(room).to_have_attribute("data-status", "SOLD_OUT")
+    await expect(result).to_contain_text("You are number 1 on the waiting list for 2 seats")
+    await expect(form).to_be_hidden()
     assert page.js_errors == []

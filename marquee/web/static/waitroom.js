@@ -57,6 +57,7 @@
       if (e.status === "SOLD_OUT") {
         $("wr-state").textContent = "Sorry — this showtime has sold out.";
         say("Every seat has been sold. No one else will be let in from the waiting room.", "warn");
+        offerWaitlist();
         return;
       }
       // EXPIRED: the admission window ran out, or this browser left
@@ -64,6 +65,67 @@
       say("Your time to choose seats ran out (or you left the queue). You can join the queue again, at the back.", "warn");
       $("wr-rejoin").hidden = false;
     }
+
+    // ---- SOLD_OUT: the showtime's waiting list (issue 21, POST /api/showtimes/{id}/waitlist); the entry joined is
+    // remembered per showtime, so a reload says where it stands instead of offering the form again
+    var form = $("wr-waitlist"), listKey = "marquee.waitlist." + opts.showtimeId;
+
+    function listResult(text, kind) {
+      var box = $("wl-result"), p = document.createElement("p");
+      p.className = "notice " + (kind || "ok");
+      p.textContent = text;
+      box.replaceChildren(p);
+    }
+
+    function listJoined(w, email) {
+      form.hidden = true;
+      var seats = w.quantity + (w.quantity === 1 ? " seat" : " seats");
+      if (w.status === "WAITING" || w.status === "OFFERED") {
+        listResult("You are number " + w.position + " on the waiting list for " + seats + "." +
+          (w.status === "OFFERED" ? " Seats are held for you: follow the link in your email to book them."
+            : " If seats come free we hold them for you and email " + (email || "you") + " a link to book them."), "ok");
+      } else {
+        listResult("Your waiting-list entry is " + w.status.toLowerCase() + ".", "warn");
+      }
+    }
+
+    function offerWaitlist() {
+      if (!form) return;
+      var known = localStorage.getItem(listKey);
+      if (known) {
+        M.api("GET", "/api/waitlist/" + encodeURIComponent(known)).then(function (r) { listJoined(r.data); },
+          function () { localStorage.removeItem(listKey); form.hidden = false; });
+        return;
+      }
+      form.hidden = false;
+    }
+
+    if (form) form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var name = $("wl-name").value.trim(), email = $("wl-email").value.trim();
+      var quantity = parseInt($("wl-quantity").value, 10);
+      if (!name || !email || !/^[^@\s]+@[^@\s]+$/.test(email) || !(quantity >= 1)) {
+        listResult("Please give your name, an email address and how many seats you need (1 or more).", "error");
+        (!name ? $("wl-name") : !email || !/@/.test(email) ? $("wl-email") : $("wl-quantity")).focus();
+        return;
+      }
+      $("wl-join").disabled = true;
+      listResult("Joining the waiting list…", "warn");
+      M.api("POST", "/api/showtimes/" + opts.showtimeId + "/waitlist", { name: name, email: email, quantity: quantity })
+        .then(function (r) {
+          localStorage.setItem(listKey, r.data.waitlistId);
+          listJoined(r.data, email);
+        }, function (e) {
+          var text = e.message || "Could not join the waiting list; please try again.";
+          if (e.code === "SEATS_AVAILABLE") {
+            text = "Seats for " + quantity + " have just come free, so there is no need to wait: join the queue " +
+              "again to book them.";
+            $("wr-rejoin").hidden = false;
+          }
+          listResult(text, "error");
+        })
+        .then(function () { $("wl-join").disabled = false; });
+    });
 
     function stopStream() {
       if (source) { source.close(); source = null; }
@@ -112,6 +174,7 @@
       if (newToken) token = newToken;
       done = false;
       M.show($("wr-message"), "");
+      if (form) { form.hidden = true; $("wl-result").replaceChildren(); }
       $("wr-state").textContent = "Joining the queue…";
       return M.api("POST", "/api/showtimes/" + opts.showtimeId + "/queue", { sessionToken: token })
         .then(function (r) {
