@@ -35,12 +35,25 @@ class OnSale(Camel):
     updated_at: datetime
 
 
+class StandingOnSale(Camel):
+    """A movie's standing on-sale schedule: a showtime of the movie created later (in cinemaId, or in any cinema
+    when it is null) gets it."""
+    cinema_id: UUID | None
+    opens_at: datetime
+    queue: bool
+    admission_minutes: int
+    updated_at: datetime
+    admit_per_minute: int | None = None
+
+
 class MovieOnSale(Camel):
-    """The schedules of a movie's showtimes that have not started (in one cinema, or all when cinemaId is null)."""
+    """The schedules of a movie's showtimes that have not started (in one cinema, or all when cinemaId is null), and
+    the movie's standing schedules that showtimes created later there take."""
     movie_id: UUID
     cinema_id: UUID | None
     count: int
     showtimes: list[OnSale]
+    standing: list[StandingOnSale] = []
 
 
 class WaitingRoom(Camel):

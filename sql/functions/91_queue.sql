@@ -499,6 +499,52 @@ COMMENT ON FUNCTION booking_internal.movie_showtimes_to_schedule(uuid, uuid) IS
     'Internal: the showtimes of a movie (in one cinema or all) that have not started and are not cancelled. Raises '
     'UNAUTHORIZED, FORBIDDEN (no showtimes.manage at all, or not for p_cinema_id), MOVIE_NOT_FOUND, CINEMA_NOT_FOUND.';
 
+-- The standing schedules of a movie as the API shows them: in one cinema (those that apply there: its own and the
+-- chain-wide one) or all of the movie's.
+CREATE FUNCTION booking_internal.movie_standing_json(p_movie_id uuid, p_cinema_id uuid) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(jsonb_agg(jsonb_build_object('cinemaId', m.cinema_id, 'opensAt', m.opens_at, 'queue', m.queue,
+                                                 'admitPerMinute', m.admit_per_minute,
+                                                 'admissionMinutes', m.admission_minutes, 'updatedAt', m.updated_at)
+                              ORDER BY m.cinema_id NULLS FIRST), '[]')
+      FROM booking.movie_on_sales m
+     WHERE m.movie_id = p_movie_id AND (p_cinema_id IS NULL OR m.cinema_id IS NULL OR m.cinema_id = p_cinema_id)
+$$;
+COMMENT ON FUNCTION booking_internal.movie_standing_json(uuid, uuid) IS
+    'Internal: a movie''s standing on-sale schedules (booking.movie_on_sales) as JSON: those that apply in a cinema, '
+    'or all when p_cinema_id is NULL.';
+
+-- A showtime created after PUT /api/admin/movies/{movieId}/on-sale takes the movie's standing schedule: the one of
+-- its cinema, else the chain-wide one (when its cinema is within the scope of the operator who set it).
+CREATE FUNCTION booking_internal.showtime_takes_movie_on_sale() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    m record;
+BEGIN
+    IF NEW.is_cancelled OR NEW.starts_at <= booking.clock() THEN
+        RETURN NULL;
+    END IF;
+    SELECT s.* INTO m FROM booking.movie_on_sales s JOIN booking.auditoriums a ON a.id = NEW.auditorium_id
+     WHERE s.movie_id = NEW.movie_id AND (s.cinema_id IS NULL OR s.cinema_id = a.cinema_id)
+       AND (s.scope_cinema_ids IS NULL OR a.cinema_id = ANY (s.scope_cinema_ids))
+     ORDER BY s.cinema_id IS NULL, s.updated_at DESC LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO booking.on_sales (showtime_id, opens_at, queue, admit_per_minute, admission_minutes, updated_by)
+    VALUES (NEW.id, m.opens_at, m.queue, m.admit_per_minute, m.admission_minutes, m.updated_by)
+    ON CONFLICT (showtime_id) DO NOTHING;
+    PERFORM booking_internal.audit(coalesce(booking_internal.history_actor(), m.updated_by), 'showtime.on_sale',
+        'showtime', NEW.id::text, booking_internal.on_sale_json(NEW.id) || jsonb_build_object('from', 'movie'));
+    RETURN NULL;
+END $$;
+COMMENT ON FUNCTION booking_internal.showtime_takes_movie_on_sale() IS
+    'Trigger (after a showtime is created): a showtime of a movie with a standing on-sale schedule '
+    '(booking.movie_on_sales: its cinema''s, else the chain-wide one within its setter''s cinemas) gets it in '
+    'booking.on_sales; audited.';
+
+CREATE TRIGGER showtimes_take_movie_on_sale AFTER INSERT ON booking.showtimes
+    FOR EACH ROW EXECUTE FUNCTION booking_internal.showtime_takes_movie_on_sale();
+
 CREATE FUNCTION booking.set_movie_on_sale(p_movie_id uuid, p_cinema_id uuid, p_opens_at timestamptz,
                                           p_queue boolean DEFAULT true, p_admit_per_minute int DEFAULT NULL,
                                           p_admission_minutes int DEFAULT NULL)
@@ -506,20 +552,43 @@ RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     r record;
     v jsonb := '[]';
+    v_actor booking.actor;
 BEGIN
     IF p_opens_at IS NULL THEN
         PERFORM booking_internal.raise_error('VALIDATION_ERROR', 'opensAt is required', jsonb_build_object('field', 'opensAt'));
+    END IF;
+    IF p_admit_per_minute IS NOT NULL AND p_admit_per_minute NOT BETWEEN 1 AND 100000 THEN
+        PERFORM booking_internal.raise_error('VALIDATION_ERROR', 'admitPerMinute must be 1..100000',
+            jsonb_build_object('field', 'admitPerMinute'));
+    END IF;
+    IF p_admission_minutes IS NOT NULL AND p_admission_minutes NOT BETWEEN 1 AND 1440 THEN
+        PERFORM booking_internal.raise_error('VALIDATION_ERROR', 'admissionMinutes must be 1..1440',
+            jsonb_build_object('field', 'admissionMinutes'));
     END IF;
     FOR r IN SELECT * FROM booking_internal.movie_showtimes_to_schedule(p_movie_id, p_cinema_id) LOOP
         -- checks showtimes.manage for each showtime's cinema (FORBIDDEN rolls back the ones done), validates, audits
         v := v || booking.set_on_sale(r.showtime_id, p_opens_at, p_queue, p_admit_per_minute, p_admission_minutes);
     END LOOP;
+    -- the standing schedule: showtimes of the movie created later take it (booking_internal.showtime_takes_movie_on_sale),
+    -- within the cinemas of this operator (an operator of some cinemas never schedules another's)
+    v_actor := booking.require('showtimes.manage', p_cinema_id);
+    INSERT INTO booking.movie_on_sales AS m (movie_id, cinema_id, scope_cinema_ids, opens_at, queue, admit_per_minute,
+                                             admission_minutes, updated_by)
+    VALUES (p_movie_id, p_cinema_id, v_actor.cinema_ids, p_opens_at, coalesce(p_queue, true), p_admit_per_minute,
+            coalesce(p_admission_minutes, 10), v_actor.label)
+    ON CONFLICT (movie_id, cinema_id) DO UPDATE
+        SET scope_cinema_ids = EXCLUDED.scope_cinema_ids, opens_at = EXCLUDED.opens_at, queue = EXCLUDED.queue,
+            admit_per_minute = EXCLUDED.admit_per_minute, admission_minutes = EXCLUDED.admission_minutes,
+            updated_at = now(), updated_by = EXCLUDED.updated_by;
+    PERFORM booking_internal.audit(v_actor, 'movie.on_sale', 'movie', p_movie_id::text,
+        jsonb_build_object('cinemaId', p_cinema_id, 'opensAt', p_opens_at, 'count', jsonb_array_length(v)));
     RETURN jsonb_build_object('movieId', p_movie_id, 'cinemaId', p_cinema_id, 'count', jsonb_array_length(v),
-                              'showtimes', v);
+                              'showtimes', v, 'standing', booking_internal.movie_standing_json(p_movie_id, p_cinema_id));
 END $$;
 COMMENT ON FUNCTION booking.set_movie_on_sale(uuid, uuid, timestamptz, boolean, int, int) IS
     'Schedules the same on-sale (booking.set_on_sale) for every showtime of a movie that has not started and is not '
-    'cancelled, in one cinema (p_cinema_id) or in all; all or nothing. Returns {movieId, cinemaId, count, showtimes}. '
+    'cancelled, in one cinema (p_cinema_id) or in all; all or nothing; and keeps it as the movie''s standing '
+    'schedule (booking.movie_on_sales) for its showtimes created later. Returns {movieId, cinemaId, count, showtimes, standing}. '
     'Raises UNAUTHORIZED, FORBIDDEN (showtimes.manage is needed for every cinema involved), MOVIE_NOT_FOUND, '
     'CINEMA_NOT_FOUND, SHOWTIME_NOT_FOUND, VALIDATION_ERROR; each showtime audited.';
 
@@ -536,17 +605,20 @@ BEGIN
         END IF;
     END LOOP;
     RETURN jsonb_build_object('movieId', p_movie_id, 'cinemaId', p_cinema_id, 'count', jsonb_array_length(v),
-                              'showtimes', v);
+                              'showtimes', v, 'standing', booking_internal.movie_standing_json(p_movie_id, p_cinema_id));
 END $$;
 COMMENT ON FUNCTION booking.movie_on_sales(uuid, uuid) IS
     'The on-sale schedules of a movie''s showtimes that have not started (in one cinema or all); showtimes without '
-    'one are left out. Raises UNAUTHORIZED, FORBIDDEN, MOVIE_NOT_FOUND, CINEMA_NOT_FOUND.';
+    'one are left out; standing: the movie''s standing schedules that later showtimes (there) take. Raises '
+    'UNAUTHORIZED, FORBIDDEN, MOVIE_NOT_FOUND, CINEMA_NOT_FOUND.';
 
 CREATE FUNCTION booking.cancel_movie_on_sale(p_movie_id uuid, p_cinema_id uuid DEFAULT NULL) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
     r record;
     v jsonb := '[]';
+    v_actor booking.actor;
+    v_n bigint;
 BEGIN
     FOR r IN SELECT * FROM booking_internal.movie_showtimes_to_schedule(p_movie_id, p_cinema_id) LOOP
         PERFORM booking.require('showtimes.manage', r.cinema_id);  -- all or nothing, before anything is removed
@@ -555,10 +627,26 @@ BEGIN
               WHERE EXISTS (SELECT 1 FROM booking.on_sales o WHERE o.showtime_id = s.showtime_id) LOOP
         v := v || booking.cancel_on_sale(r.showtime_id);
     END LOOP;
+    -- the standing schedules: with cinemaId that cinema's; without, the movie's every one this operator could have
+    -- set (an operator of some cinemas leaves a chain-wide one in place: it shows in "standing")
+    v_actor := booking.require('showtimes.manage', p_cinema_id);
+    WITH gone AS (
+        DELETE FROM booking.movie_on_sales m
+         WHERE m.movie_id = p_movie_id
+           AND (CASE WHEN p_cinema_id IS NOT NULL THEN m.cinema_id = p_cinema_id
+                     ELSE v_actor.cinema_ids IS NULL OR m.cinema_id = ANY (v_actor.cinema_ids)
+                          OR (m.cinema_id IS NULL AND m.scope_cinema_ids <@ v_actor.cinema_ids) END)
+        RETURNING m.cinema_id)
+    SELECT count(*) INTO v_n FROM gone;
+    IF v_n > 0 THEN
+        PERFORM booking_internal.audit(v_actor, 'movie.on_sale_cancelled', 'movie', p_movie_id::text,
+            jsonb_build_object('cinemaId', p_cinema_id, 'standing', v_n));
+    END IF;
     RETURN jsonb_build_object('movieId', p_movie_id, 'cinemaId', p_cinema_id, 'count', jsonb_array_length(v),
-                              'showtimes', v);
+                              'showtimes', v, 'standing', booking_internal.movie_standing_json(p_movie_id, p_cinema_id));
 END $$;
 COMMENT ON FUNCTION booking.cancel_movie_on_sale(uuid, uuid) IS
     'Cancels the on-sale schedules (and waiting rooms) of every showtime of a movie that has not started (in one '
-    'cinema or all); returns the schedules removed. Raises UNAUTHORIZED, FORBIDDEN, MOVIE_NOT_FOUND, CINEMA_NOT_FOUND, '
+    'cinema or all) and the movie''s standing schedules there (those the operator could set); returns the schedules '
+    'removed and the standing ones left. Raises UNAUTHORIZED, FORBIDDEN, MOVIE_NOT_FOUND, CINEMA_NOT_FOUND, '
     'SHOWTIME_NOT_FOUND; each showtime audited.';

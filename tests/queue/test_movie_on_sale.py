@@ -122,3 +122,70 @@ def test_a_manager_of_one_cinema_names_it(http, db, movie):
     assert set(schedules(db, movie["showtimes"] + [movie["other"]])) == set(movie["showtimes"])
     assert http.delete(path, headers=auth).status_code == 403
     assert http.delete(path, headers=auth, params={"cinemaId": movie["cinema"]}).json()["count"] == 2
+
+
+def new_showtime(http, movie: str, auditorium: str, headers=BOOTSTRAP) -> str:
+    starts = datetime(2036, 1, 1, tzinfo=timezone.utc) + timedelta(days=uuid.uuid4().int % 3000, hours=2)
+    r = http.post("/api/admin/showtimes", headers=headers, json={
+        "movieId": movie, "auditoriumId": auditorium, "startsAt": starts.isoformat(), "prices": {"STANDARD": 10.00}})
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def test_a_showtime_scheduled_after_the_movie_on_sale_gets_it_too(http, db, movie):
+    """The movie's schedule stands: a showtime of the movie created after PUT .../movies/{id}/on-sale goes on sale
+    the same way (its cinema's standing schedule before the chain-wide one); after DELETE, none."""
+    a1, a2 = (db.execute("SELECT auditorium_id::text FROM booking.showtimes WHERE id = %s", (s,)).fetchone()[0]
+              for s in (movie["showtimes"][0], movie["other"]))
+    path = f"/api/admin/movies/{movie['id']}/on-sale"
+    opens = datetime.now(timezone.utc) + timedelta(hours=2)
+    r = http.put(path, headers=BOOTSTRAP, json={"opensAt": opens.isoformat(), "admitPerMinute": 60})
+    assert r.status_code == 200, r.text
+    assert [(s["cinemaId"], s["admitPerMinute"], s["queue"]) for s in r.json()["standing"]] == [(None, 60, True)]
+
+    later = new_showtime(http, movie["id"], a2)
+    got = http.get(f"/api/admin/showtimes/{later}/on-sale", headers=BOOTSTRAP)
+    assert got.status_code == 200, got.text
+    assert datetime.fromisoformat(got.json()["opensAt"]) == opens and got.json()["admitPerMinute"] == 60
+    hold = http.post("/api/bookings/hold", json={"showtimeId": later, "seatIds": ["seat-a1"], "sessionToken": "early"})
+    assert hold.status_code == 403 and hold.json()["error"]["code"] == "NOT_YET_ON_SALE"
+    assert http.post(f"/api/showtimes/{later}/queue", json={"sessionToken": "q-1"}).status_code == 201
+    assert later in {s["showtimeId"] for s in http.get(path, headers=BOOTSTRAP).json()["showtimes"]}
+
+    # the first cinema gets a schedule of its own: new showtimes there take it, the other cinema keeps the movie's
+    own = opens + timedelta(hours=1)
+    r = http.put(path, headers=BOOTSTRAP, params={"cinemaId": movie["cinema"]},
+                 json={"opensAt": own.isoformat(), "queue": False})
+    assert {s["cinemaId"] for s in r.json()["standing"]} == {None, movie["cinema"]}
+    here, there = new_showtime(http, movie["id"], a1), new_showtime(http, movie["id"], a2)
+    got = schedules(db, [here, there])
+    assert got[here] == (own, False, None) and got[there] == (opens, True, 60)
+
+    # DELETE without cinemaId: no standing schedule left; a showtime created afterwards is on sale at once
+    r = http.delete(path, headers=BOOTSTRAP)
+    assert r.status_code == 200 and r.json()["standing"] == []
+    after = new_showtime(http, movie["id"], a1)
+    assert http.get(f"/api/admin/showtimes/{after}/on-sale", headers=BOOTSTRAP).json()["error"]["code"] == \
+        "ON_SALE_NOT_FOUND"
+
+
+def test_a_managers_movie_on_sale_stands_only_in_their_cinema(http, db, movie):
+    """A manager of one cinema sets the movie's on-sale there: a later showtime in the other cinema is not covered."""
+    a1, a2 = (db.execute("SELECT auditorium_id::text FROM booking.showtimes WHERE id = %s", (s,)).fetchone()[0]
+              for s in (movie["showtimes"][0], movie["other"]))
+    email = f"mgr.{uuid.uuid4().hex[:6]}@queue.example"
+    assert http.post("/api/admin/operators", headers=BOOTSTRAP, json={
+        "email": email, "name": "Queue Manager", "password": "a long password", "role": "MANAGER",
+        "cinemaIds": [movie["cinema"]]}).status_code == 201
+    token = http.post("/api/auth/login", json={"email": email, "password": "a long password"}).json()["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    path = f"/api/admin/movies/{movie['id']}/on-sale"
+    opens = datetime.now(timezone.utc) + timedelta(hours=1)
+    r = http.put(path, headers=auth, params={"cinemaId": movie["cinema"]}, json={"opensAt": opens.isoformat()})
+    assert r.status_code == 200, r.text
+    here, there = new_showtime(http, movie["id"], a1), new_showtime(http, movie["id"], a2)
+    assert set(schedules(db, [here, there])) == {here}
+    # removing it with cinemaId removes the standing schedule too
+    r = http.delete(path, headers=auth, params={"cinemaId": movie["cinema"]})
+    assert r.status_code == 200 and r.json()["standing"] == []
+    assert set(schedules(db, [new_showtime(http, movie["id"], a1)])) == set()
