@@ -159,19 +159,25 @@ def check_joiners(url: str, showtime: str, joins: list[dict], admit_batch: int) 
     if not distinct:
         problems.append(f"entries {len(rows)}, buyers answered {len(ok)}, distinct queue ids {len(set(ids))}, "
                         f"without a position {positions.count(None)}, distinct positions {len(set(positions) - {None})}")
+    # drawn: the entries the opening draw numbered 1..early_count. A join whose clock read "before opensAt" but that
+    # reached the schedule row just after the draw committed is placed after the drawn ones (booking.queue_join):
+    # counted, not a fault
     early = [r for r in rows if r[3]]
-    drawn = [r[2] for r in early]
-    permutation = (sorted(p for p in drawn if p is not None) == list(range(1, len(early) + 1))
-                   and early_count == len(early)
-                   and all(r[2] is not None and r[2] > len(early) for r in rows if not r[3]))
+    drawn_rows = [r for r in rows if r[2] is not None and r[2] <= early_count]
+    drawn = [r[2] for r in drawn_rows]
+    drawn_ids = {r[0] for r in drawn_rows}
+    permutation = (sorted(drawn) == list(range(1, early_count + 1)) and all(r[3] for r in drawn_rows)
+                   and all(r[2] is not None and r[2] > early_count for r in rows if r[0] not in drawn_ids))
     if not permutation:
-        problems.append(f"the draw is not a permutation of 1..{len(early)} (early_count {early_count})")
-    draw_shuffled = len(early) < 10 or drawn != sorted(drawn)  # rows are in join order
+        problems.append(f"the draw is not a permutation of 1..{early_count} of those who joined before opensAt")
+    if early_count < len(early) * 0.5:
+        problems.append(f"only {early_count} of {len(early)} joiners before opensAt were drawn")
+    draw_shuffled = len(drawn) < 10 or drawn != sorted(drawn)  # rows are in join order
     if not draw_shuffled:
         problems.append("the drawn order is the join order")
     for j in ok:
         j["position"] = by_id[j["queueId"]][2] if j["queueId"] in by_id else None
-    late = [j for j in ok if j["queueId"] in by_id and not by_id[j["queueId"]][3] and j["position"] is not None]
+    late = [j for j in ok if j["position"] is not None and j["position"] > early_count]
     fcfs_bad = _fcfs_violations(late)
     if fcfs_bad:
         problems.append(f"{fcfs_bad} late joiners placed behind someone who joined after them")
@@ -183,7 +189,8 @@ def check_joiners(url: str, showtime: str, joins: list[dict], admit_batch: int) 
         inversions = sum(1 for a, b in zip(order, order[1:]) if a > b)
         problems.append(f"admission order is not position order ({inversions} inversions, {len(order)} admitted, "
                         f"{still_waiting} still waiting)")
-    return {"entries": len(rows), "early_joiners": len(early), "late_joiners": len(late),
+    return {"entries": len(rows), "early_joiners": early_count, "late_joiners": len(late),
+            "joined_before_open_placed_after_draw": len(early) - early_count,
             "distinct_positions": distinct, "permutation_ok": permutation and draw_shuffled,
             "late_fcfs_ok": fcfs_bad == 0, "admission_order_ok": admission_in_order,
             "fifo_after_open_ok": fcfs_bad == 0 and admission_in_order, "problems": problems}

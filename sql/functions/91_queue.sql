@@ -239,15 +239,21 @@ BEGIN
         PERFORM booking_internal.raise_error('QUEUE_NOT_ENABLED', 'this showtime has no waiting room',
             jsonb_build_object('showtimeId', p_showtime_id));
     END IF;
-    IF v_now < o.opens_at THEN
-        -- before the opening: no position yet (the draw gives one); the draw waits for this join to commit
-        PERFORM 1 FROM booking.on_sales s WHERE s.showtime_id = p_showtime_id FOR SHARE;
+    IF v_now >= o.opens_at THEN
+        PERFORM booking_internal.queue_draw(p_showtime_id, v_now);
+    END IF;
+    -- Every join holds the schedule row FOR SHARE until it commits, and decides by what it reads under that lock:
+    -- the draw and each admission step take the row FOR UPDATE, so they wait for the joins in flight. A join is
+    -- either drawn (no position yet: the draw waits for it) or, when the draw committed while this join waited for
+    -- the row (its clock still said "before"), placed after the drawn ones; and no admission step runs between a
+    -- join's position number and its commit, so admission never passes over a smaller position.
+    SELECT s.drawn_at, s.early_count, s.sold_out_at INTO o.drawn_at, o.early_count, o.sold_out_at
+      FROM booking.on_sales s WHERE s.showtime_id = p_showtime_id FOR SHARE;
+    IF o.drawn_at IS NULL THEN
         INSERT INTO booking.queue_entries (showtime_id, session_token, joined_at)
         VALUES (p_showtime_id, p_session_token, v_now)
         ON CONFLICT (showtime_id, session_token) DO NOTHING RETURNING id INTO v_id;
     ELSE
-        PERFORM booking_internal.queue_draw(p_showtime_id, v_now);
-        SELECT s.early_count INTO o.early_count FROM booking.on_sales s WHERE s.showtime_id = p_showtime_id;
         INSERT INTO booking.queue_entries (showtime_id, session_token, joined_at, position, status)
         VALUES (p_showtime_id, p_session_token, v_now, o.early_count + nextval('booking.queue_position_seq'),
                 CASE WHEN o.sold_out_at IS NULL THEN 'WAITING' ELSE 'SOLD_OUT' END)
