@@ -265,7 +265,11 @@ class _Admitted:
 async def _queued_buyer(client: aiohttp.ClientSession, sem: asyncio.Semaphore, showtime: str, stats: dict,
                         t_open: float, poll: float, deadline: float) -> None:
     token = uuid.uuid4().hex
-    r = await _send(client, stats, "POST", f"/api/showtimes/{showtime}/queue", json={"sessionToken": token})
+    for _ in range(10):  # 429 / 503: back off as told, then join again (the same session: the same entry)
+        r = await _send(client, stats, "POST", f"/api/showtimes/{showtime}/queue", json={"sessionToken": token})
+        if r is None or r.status_code not in (429, 503):
+            break
+        await asyncio.sleep(float(r.headers.get("retry-after", "1")) * random.random())
     if r is None or r.status_code != 201:
         _note(stats, f"join {r.status_code if r else None}")
         return
