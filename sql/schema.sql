@@ -2290,6 +2290,84 @@ ALTER TABLE booking.login_attempts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENT
 );
 
 --
+-- Name: movie_on_sales; Type: TABLE; Schema: booking
+--
+
+CREATE TABLE booking.movie_on_sales (
+    movie_id uuid NOT NULL,
+    cinema_id uuid,
+    scope_cinema_ids uuid[],
+    opens_at timestamp with time zone NOT NULL,
+    queue boolean DEFAULT true NOT NULL,
+    admit_per_minute integer,
+    admission_minutes integer DEFAULT 10 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text,
+    CONSTRAINT movie_on_sales_admission_minutes_check CHECK (((admission_minutes >= 1) AND (admission_minutes <= 1440))),
+    CONSTRAINT movie_on_sales_admit_per_minute_check CHECK (((admit_per_minute >= 1) AND (admit_per_minute <= 100000)))
+);
+
+--
+-- Name: TABLE movie_on_sales; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON TABLE booking.movie_on_sales IS 'Standing on-sale schedule of a movie (issue 20): every showtime of the movie created later (in cinema_id, or in any cinema when NULL, within scope_cinema_ids) gets this schedule in booking.on_sales.';
+
+--
+-- Name: COLUMN movie_on_sales.movie_id; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.movie_on_sales.movie_id IS 'The movie whose showtimes go on sale this way.';
+
+--
+-- Name: COLUMN movie_on_sales.cinema_id; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.movie_on_sales.cinema_id IS 'Only the showtimes in this cinema (PUT ...?cinemaId=); NULL: in every cinema.';
+
+--
+-- Name: COLUMN movie_on_sales.scope_cinema_ids; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.movie_on_sales.scope_cinema_ids IS 'The cinemas of the operator who set it (NULL: all): a later showtime elsewhere is not covered.';
+
+--
+-- Name: COLUMN movie_on_sales.opens_at; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.movie_on_sales.opens_at IS 'When holds open (booking.on_sales.opens_at of each showtime).';
+
+--
+-- Name: COLUMN movie_on_sales.queue; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.movie_on_sales.queue IS 'Whether buyers pass through the waiting room.';
+
+--
+-- Name: COLUMN movie_on_sales.admit_per_minute; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.movie_on_sales.admit_per_minute IS 'Admissions per minute; NULL: derived (docs/waiting-room.md).';
+
+--
+-- Name: COLUMN movie_on_sales.admission_minutes; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.movie_on_sales.admission_minutes IS 'How long an admission token stays valid.';
+
+--
+-- Name: COLUMN movie_on_sales.updated_at; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.movie_on_sales.updated_at IS 'When the standing schedule was last set.';
+
+--
+-- Name: COLUMN movie_on_sales.updated_by; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.movie_on_sales.updated_by IS 'The operator who last set it (verified actor).';
+
+--
 -- Name: movies; Type: TABLE; Schema: booking
 --
 
@@ -4079,6 +4157,13 @@ ALTER TABLE ONLY booking.login_attempts
     ADD CONSTRAINT login_attempts_pkey PRIMARY KEY (id);
 
 --
+-- Name: movie_on_sales movie_on_sales_movie_id_cinema_id_key; Type: CONSTRAINT; Schema: booking
+--
+
+ALTER TABLE ONLY booking.movie_on_sales
+    ADD CONSTRAINT movie_on_sales_movie_id_cinema_id_key UNIQUE NULLS NOT DISTINCT (movie_id, cinema_id);
+
+--
 -- Name: movies movies_pkey; Type: CONSTRAINT; Schema: booking
 --
 
@@ -4693,6 +4778,12 @@ CREATE UNIQUE INDEX sales_pace_cinema_id_show_day_movie_id_days_before_idx ON re
 CREATE UNIQUE INDEX seat_type_sales_cinema_id_day_seat_type_idx ON reporting_cache.seat_type_sales USING btree (cinema_id, day, seat_type);
 
 --
+-- Name: showtimes showtimes_take_movie_on_sale; Type: TRIGGER; Schema: booking
+--
+
+CREATE TRIGGER showtimes_take_movie_on_sale AFTER INSERT ON booking.showtimes FOR EACH ROW EXECUTE FUNCTION booking_internal.showtime_takes_movie_on_sale();
+
+--
 -- Name: bookings tickets_on_booking_insert; Type: TRIGGER; Schema: booking
 --
 
@@ -4821,6 +4912,20 @@ ALTER TABLE ONLY booking.holds
 
 ALTER TABLE ONLY booking.intent_cancellations
     ADD CONSTRAINT intent_cancellations_booking_fkey FOREIGN KEY (showtime_id, booking_id) REFERENCES booking.bookings(showtime_id, id);
+
+--
+-- Name: movie_on_sales movie_on_sales_cinema_id_fkey; Type: FK CONSTRAINT; Schema: booking
+--
+
+ALTER TABLE ONLY booking.movie_on_sales
+    ADD CONSTRAINT movie_on_sales_cinema_id_fkey FOREIGN KEY (cinema_id) REFERENCES booking.cinemas(id) ON DELETE CASCADE;
+
+--
+-- Name: movie_on_sales movie_on_sales_movie_id_fkey; Type: FK CONSTRAINT; Schema: booking
+--
+
+ALTER TABLE ONLY booking.movie_on_sales
+    ADD CONSTRAINT movie_on_sales_movie_id_fkey FOREIGN KEY (movie_id) REFERENCES booking.movies(id) ON DELETE CASCADE;
 
 --
 -- Name: on_sales on_sales_showtime_id_fkey; Type: FK CONSTRAINT; Schema: booking

@@ -109,6 +109,7 @@ from .seats_active_in import SeatsActiveIn
 from .showtime import Showtime
 from .showtime_in import ShowtimeIn
 from .showtime_in_prices import ShowtimeInPrices
+from .standing_on_sale import StandingOnSale
 from .sync_response_200 import SyncResponse200
 from .time_zone import TimeZone
 from .undo_in import UndoIn
@@ -234,6 +235,7 @@ __all__ = (
     "Showtime",
     "ShowtimeIn",
     "ShowtimeInPrices",
+    "StandingOnSale",
     "SyncResponse200",
     "TimeZone",
     "UndoIn",

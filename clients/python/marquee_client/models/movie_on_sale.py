@@ -7,8 +7,11 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.on_sale import OnSale
+    from ..models.standing_on_sale import StandingOnSale
 
 
 T = TypeVar("T", bound="MovieOnSale")
@@ -16,19 +19,22 @@ T = TypeVar("T", bound="MovieOnSale")
 
 @_attrs_define
 class MovieOnSale:
-    """The schedules of a movie's showtimes that have not started (in one cinema, or all when cinemaId is null).
+    """The schedules of a movie's showtimes that have not started (in one cinema, or all when cinemaId is null), and
+    the movie's standing schedules that showtimes created later there take.
 
-    Attributes:
-        cinema_id (None | UUID):
-        count (int):
-        movie_id (UUID):
-        showtimes (list[OnSale]):
+        Attributes:
+            cinema_id (None | UUID):
+            count (int):
+            movie_id (UUID):
+            showtimes (list[OnSale]):
+            standing (list[StandingOnSale] | Unset):
     """
 
     cinema_id: None | UUID
     count: int
     movie_id: UUID
     showtimes: list[OnSale]
+    standing: list[StandingOnSale] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,6 +53,13 @@ class MovieOnSale:
             showtimes_item = showtimes_item_data.to_dict()
             showtimes.append(showtimes_item)
 
+        standing: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.standing, Unset):
+            standing = []
+            for standing_item_data in self.standing:
+                standing_item = standing_item_data.to_dict()
+                standing.append(standing_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -57,12 +70,15 @@ class MovieOnSale:
                 "showtimes": showtimes,
             }
         )
+        if standing is not UNSET:
+            field_dict["standing"] = standing
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.on_sale import OnSale  # noqa: PLC0415
+        from ..models.standing_on_sale import StandingOnSale  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -92,11 +108,21 @@ class MovieOnSale:
 
             showtimes.append(showtimes_item)
 
+        _standing = d.pop("standing", UNSET)
+        standing: list[StandingOnSale] | Unset = UNSET
+        if _standing is not UNSET:
+            standing = []
+            for standing_item_data in _standing:
+                standing_item = StandingOnSale.from_dict(standing_item_data)
+
+                standing.append(standing_item)
+
         movie_on_sale = cls(
             cinema_id=cinema_id,
             count=count,
             movie_id=movie_id,
             showtimes=showtimes,
+            standing=standing,
         )
 
         movie_on_sale.additional_properties = d
