@@ -154,6 +154,20 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def _postgres_pids() -> list[int]:
+    """Every process of the database server (its backends: the API's pool connections live through the rush)."""
+    out = subprocess.run(["pgrep", "-u", "postgres"], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def _machine_busy_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat (idle and iowait count as not busy)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    total = sum(fields[:8]) / tick
+    return total - (fields[3] + fields[4]) / tick, total
+
+
 def _api_pids(api: ApiServer) -> list[int]:
     if not api.proc:
         return []
@@ -202,12 +216,19 @@ async def _rush(url: str, api: ApiServer, buyers: int, rows: int, concurrency: i
 
         sampler = asyncio.create_task(sample_rss())
         pids = _api_pids(api)
-        cpu_api0, cpu_me0 = _cpu_seconds(pids), time.process_time()
+        pg_pids = _postgres_pids()
+        cpu_api0, cpu_me0, cpu_pg0 = _cpu_seconds(pids), time.process_time(), _cpu_seconds(pg_pids)
+        busy0, _ = _machine_busy_seconds()
         t0 = time.perf_counter()
         await asyncio.gather(*(one() for _ in range(buyers)))
         elapsed = time.perf_counter() - t0
         cpu_api, cpu_me = _cpu_seconds(pids) - cpu_api0, time.process_time() - cpu_me0
+        cpu_pg = _cpu_seconds(pg_pids) - cpu_pg0
+        busy = _machine_busy_seconds()[0] - busy0
         sampler.cancel()
+        async with client.get("/metrics") as m:  # how the rush's seat-map reads were answered (hit / shared / miss)
+            seatmap = {line.split('result="')[1].split('"')[0]: float(line.rsplit(" ", 1)[1])
+                       for line in (await m.text()).splitlines() if line.startswith("marquee_seatmap_cache_total{")}
     problems = check(url, showtime, codes, stats)
     return {"buyers": buyers, "seats": len(codes), "concurrency": concurrency, "seats_sold": stats.get("sold", 0),
             "bookings": len(stats["successes"]), "sold_out_after_s": round(stats["last_success"] or 0, 2),
@@ -217,10 +238,14 @@ async def _rush(url: str, api: ApiServer, buyers: int, rows: int, concurrency: i
             "refused_holds": len(stats["loser_latency"]), "refusals_checked": len(stats["refusals"]),
             "errors": stats["errors"], "statuses": {str(k): v for k, v in sorted(stats["statuses"].items())},
             "gave_up_sold_out": stats["gave_up_sold_out"], "gave_up_after_30_tries": stats["gave_up_attempts"],
+            "seatmap_cache": seatmap,
             "api_rss_mib_max": round(max(rss, default=0) / 1024, 1),
             "api_rss_mib_median": round(statistics.median(rss) / 1024, 1) if rss else 0,
             "api_rss_mib_first": round(rss[0] / 1024, 1) if rss else 0,
-            "api_cpu_s": round(cpu_api, 2), "load_generator_cpu_s": round(cpu_me, 2),
+            "api_cpu_s": round(cpu_api, 2), "postgres_cpu_s": round(cpu_pg, 2),
+            "load_generator_cpu_s": round(cpu_me, 2),
+            # the whole machine's CPU over the rush, in cores (2 = saturated): whatever else ran is in it too
+            "machine_busy_cores": round(busy / elapsed, 2) if elapsed else 0,
             "load_generator_cores": round(cpu_me / elapsed, 2) if elapsed else 0,
             "load": os.getloadavg()[0],
             "passed": not problems, "problems": problems[:10]}
