@@ -4597,6 +4597,12 @@ CREATE INDEX seat_status_history_claim ON booking.seat_status_history USING btre
 CREATE INDEX seat_status_history_seat ON booking.seat_status_history USING btree (showtime_id, seat_id, id);
 
 --
+-- Name: seat_status_history_showtime_tx; Type: INDEX; Schema: booking
+--
+
+CREATE INDEX seat_status_history_showtime_tx ON booking.seat_status_history USING btree (showtime_id, tx_id) WHERE (tx_id IS NOT NULL);
+
+--
 -- Name: seat_status_history_tx; Type: INDEX; Schema: booking
 --
 

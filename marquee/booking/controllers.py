@@ -18,7 +18,7 @@ from ..http.errors import ApiError
 from ..http.idempotency import IDEMPOTENT, finish_key, run_idempotent
 from ..http.openapi import errors, links
 from ..http.ratelimit import rate_limit_guard
-from ..http.responses import MarqueeResponse, json_text
+from ..http.responses import SKIP_COMPRESSION, MarqueeResponse, json_text
 from ..http.schemas import NO_NUL, SessionHeader, to
 from ..queue.schemas import AdmissionHeader
 from ..payments.gateway import PaymentProviderUnavailable, get_gateway
@@ -170,7 +170,7 @@ class BookingController(Controller):
           responses=errors("SHOWTIME_NOT_FOUND", "SEAT_NOT_FOUND", "SHOWTIME_NOT_ON_SALE", "SEAT_UNAVAILABLE", "SEAT_LONE",
                            "TOO_MANY_SEATS", "BEST_AVAILABLE_NOT_FOUND", "COMPANION_SEAT_RESERVED", "CHANNEL_RESERVED",
                            "NOT_YET_ON_SALE", "ADMISSION_REQUIRED", "ADMISSION_EXPIRED"),
-          opt=HOLD_LINKS)
+          opt={**HOLD_LINKS, SKIP_COMPRESSION: True})
     async def hold(self, request: Request, data: HoldRequest, pool: AsyncConnectionPool,
                    admission_token: AdmissionHeader = None) -> HoldResponse:
         batcher: HoldBatcher | None = getattr(request.app.state, "hold_batcher", None)
@@ -225,7 +225,7 @@ class BookingController(Controller):
           responses=errors("HOLD_NOT_FOUND", "HOLD_NOT_YOURS", "HOLD_NOT_ACTIVE", "HOLD_EXPIRED", "SHOWTIME_NOT_FOUND",
                            "SHOWTIME_NOT_ON_SALE", "PROMO_INVALID", "PROMO_EXPIRED", "PROMO_USED_UP",
                            "PROMO_MIN_TICKETS", "CONFLICT", "PAYMENT_REJECTED", "PAYMENT_PROVIDER_UNAVAILABLE",
-                           *IDEMPOTENT), opt=CONFIRM_LINKS)
+                           *IDEMPOTENT), opt={**CONFIRM_LINKS, SKIP_COMPRESSION: True})
     async def confirm(self, request: Request, data: ConfirmRequest, pool: AsyncConnectionPool,
                       session_token: SessionHeader = None) -> ConfirmResponse:
         params = {"hold_id": data.hold_id, "email": data.user_details.email, "name": data.user_details.name,
