@@ -160,10 +160,17 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def _postgres_pids() -> list[int]:
-    """Every process of the database server (its backends: the API's pool connections live through the rush)."""
-    out = subprocess.run(["pgrep", "-u", "postgres"], capture_output=True, text=True).stdout
-    return [int(p) for p in out.split()]
+def _postgres_pids(url: str) -> list[int]:
+    """Every process of the database server the rush runs on (its backends, the API's pool connections among them,
+    which live through the rush, and its background processes), not those of other clusters on the machine."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        pids = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid()")]
+        me = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    try:
+        pids.append(int(Path(f"/proc/{me}/stat").read_text().rsplit(")", 1)[1].split()[1]))  # the postmaster
+    except (OSError, IndexError, ValueError):
+        pass
+    return pids
 
 
 def _machine_busy_seconds() -> tuple[float, float]:
@@ -224,7 +231,7 @@ async def _rush(url: str, api: ApiServer, buyers: int, rows: int, concurrency: i
 
         sampler = asyncio.create_task(sample_rss())
         pids = _api_pids(api)
-        pg_pids = _postgres_pids()
+        pg_pids = _postgres_pids(url)
         cpu_api0, cpu_me0, cpu_pg0 = _cpu_seconds(pids), time.process_time(), _cpu_seconds(pg_pids)
         cpu_extra0 = _cpu_seconds(list(extra_pids))
         busy0, _ = _machine_busy_seconds()
