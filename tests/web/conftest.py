@@ -107,6 +107,26 @@ class Showtimes:
                 return sid
         raise AssertionError(f"no unused future showtime in {auditorium}")
 
+    def take_pair(self) -> tuple[str, str]:
+        """Two unused future showtimes of one film at one cinema on one local date (an exchange's from and to)."""
+        rows = self.conn.execute(
+            """SELECT st.movie_id, a.cinema_id, booking.local_date(st.starts_at, c.time_zone), st.id::text
+                 FROM booking.showtimes st JOIN booking.auditoriums a ON a.id = st.auditorium_id
+                 JOIN booking.cinemas c ON c.id = a.cinema_id
+                WHERE NOT st.is_cancelled AND st.starts_at > now() + interval '1 day' AND c.name LIKE 'Marquee %%'
+                  AND NOT EXISTS (SELECT 1 FROM booking.seat_claims cl WHERE cl.showtime_id = st.id)
+                ORDER BY st.starts_at""").fetchall()
+        groups: dict = {}
+        for movie, cinema, day, sid in rows:
+            if sid in self.used:
+                continue
+            group = groups.setdefault((movie, cinema, day), [])
+            group.append(sid)
+            if len(group) == 2:
+                self.used.update(group)
+                return group[0], group[1]
+        raise AssertionError("no two unused future showtimes of one film at one cinema on one day")
+
 
 @pytest.fixture(scope="session")
 def showtimes(db) -> Showtimes:
