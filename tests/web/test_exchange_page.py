@@ -7,40 +7,7 @@ import uuid
 
 from playwright.async_api import expect
 
-from .conftest import book_via_api, seat_status
-
-
-def middle_seats(http, showtime: str, n: int, skip: set[str] = frozenset(), max_price=None) -> list[dict]:
-    """n neighbouring standard seats in the middle of a row where every seat is free and plain (no companion or
-    channel seat), so neither taking nor leaving them can trip the lone-seat rule."""
-    special = {f["id"] for f in http.get(f"/api/showtimes/{showtime}/seat-features").json()}
-    for row in http.get(f"/api/showtimes/{showtime}/seats").json()["layout"]["rows"]:
-        seats = row["seats"]
-        if row["label"] in skip or len(seats) < n + 4:
-            continue
-        if any(s["status"] != "AVAILABLE" or s["type"] != "STANDARD" or s["id"] in special for s in seats):
-            continue
-        if max_price is not None and float(seats[0]["price"]) > float(max_price):
-            continue
-        mid = len(seats) // 2 - n // 2
-        return [{**s, "rowLabel": row["label"]} for s in seats[mid:mid + n]]
-    raise AssertionError(f"no free plain row in {showtime}")
-
-
-async def open_exchange(page, web, booking, email, target):
-    await page.goto(web + "/booking")
-    await page.get_by_label("Booking reference").fill(booking["bookingReference"])
-    await page.get_by_label("Email used for the booking").fill(email)
-    await page.get_by_role("button", name="Find booking").click()
-    await expect(page.get_by_role("heading", name="Change seats or time")).to_be_visible()
-    await page.wait_for_load_state("load")
-    opener = page.get_by_role("button", name="Change seats or time")
-    await opener.click()
-    await expect(opener).to_have_attribute("aria-expanded", "true")
-    picker = page.get_by_label("Showtime", exact=True)
-    await expect(picker.locator(f'option[value="{target}"]')).to_have_count(1)
-    await picker.select_option(target)
-    await expect(page.locator("#x-map-state")).to_contain_text("Seat map of")
+from .conftest import book_via_api, middle_seats, open_exchange, seat_status
 
 
 def booking_now(db, reference: str, email: str) -> dict:
