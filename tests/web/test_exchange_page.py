@@ -125,3 +125,74 @@ async def test_dearer_seats_are_refused_or_wait_for_the_difference(web, new_page
         assert now["bookingId"] == booking["bookingId"] and [s["id"] for s in now["seats"]] == [old[0]["id"]]
         assert seat_status(db, target, dearer[0][1]["id"]) == "AVAILABLE"
     assert page.js_errors == []
+
+
+async def test_best_available_sends_the_quantity_together_with_an_idempotency_key(web, new_page, http, showtimes, db):
+    source, target = showtimes.take_pair()
+    old = middle_seats(http, source, 1, types=("PREMIUM",))
+    email = f"best+{uuid.uuid4().hex[:6]}@example.com"
+    booking = book_via_api(http, source, [old[0]["id"]], email)
+    page = await new_page()
+    await open_exchange(page, web, booking, email, target)
+    await page.get_by_label("The best available seats, together").check()
+    await expect(page.locator("#x-seatmap")).to_be_hidden()
+    await page.get_by_label("Number of seats").fill("1")
+    async with page.expect_request(re.compile(r"/api/bookings/[^/]+/exchange$")) as sent:
+        await page.get_by_role("button", name="Change my booking").click()
+    request = await sent.value
+    assert request.post_data_json == {"showtimeId": target, "bestAvailable": {"quantity": 1, "together": True}}
+    assert len(request.headers.get("idempotency-key", "")) >= 32
+    result = page.locator("#x-result")
+    await expect(result).to_be_focused()
+    # the best seat may cost more than the premium seat paid for: moved, or refused with the API's reason
+    await expect(result).to_contain_text(re.compile(r"^(Done — booking|.*Nothing was changed)"))
+    now = booking_now(db, booking["bookingReference"], email)
+    moved = await result.get_attribute("data-outcome") == "moved"
+    assert now["showtimeId"] == (target if moved else source)
+    assert page.js_errors == []
+
+
+async def test_the_dearer_contract_202_shows_the_difference_and_pays_it(web, new_page, http, showtimes):
+    """The dearer case is being built with this contract (202 PENDING_PAYMENT, then POST /api/payments/process):
+    until the API answers it, the two answers are played by the browser (page.route) to check the page's side."""
+    source, target = showtimes.take_pair()
+    old = middle_seats(http, source, 1)
+    email = f"pend+{uuid.uuid4().hex[:6]}@example.com"
+    booking = book_via_api(http, source, [old[0]["id"]], email)
+    seat = middle_seats(http, target, 1, types=("PREMIUM",))[0]
+    page = await new_page()
+    pending = {"bookingId": str(uuid.uuid4()), "bookingReference": booking["bookingReference"],
+               "status": "PENDING_PAYMENT", "showtimeId": target,
+               "seats": [{"id": seat["id"], "rowLabel": seat["rowLabel"], "seatNumber": seat["seatNumber"],
+                          "type": "PREMIUM", "price": seat["price"]}],
+               "priceDifference": 2.5, "paymentIntentId": "pi_exchange_test", "exchangeId": str(uuid.uuid4()),
+               "paymentDeadline": "2099-01-01T12:00:00Z"}
+    paid = []
+
+    async def exchange(route):
+        await route.fulfill(status=202, json=pending)
+
+    async def process(route):
+        paid.append((route.request.post_data_json, route.request.headers.get("idempotency-key")))
+        await route.fulfill(status=200, json={"bookingId": pending["bookingId"], "status": "CONFIRMED",
+                                              "bookingReference": booking["bookingReference"]})
+
+    await page.route(re.compile(r".*/api/bookings/[^/]+/exchange$"), exchange)
+    await page.route(re.compile(r".*/api/payments/process$"), process)
+    await open_exchange(page, web, booking, email, target)
+    await page.locator(f'#x-seatmap button[data-seat="{seat["id"]}"]').click()
+    await page.get_by_role("button", name="Change my booking").click()
+    result = page.locator("#x-result")
+    await expect(result).to_have_attribute("data-outcome", "pending")
+    await expect(result).to_be_focused()
+    await expect(result).to_contain_text(re.compile(r"cost \D?2\.50 more"))  # in the cinema's currency
+    await expect(result).to_contain_text("Pay the difference by")
+    await page.get_by_label("Test card").select_option("tok_visa")
+    async with page.expect_navigation():
+        await page.get_by_role("button", name=re.compile(r"^Pay \D?2\.50$")).click()
+    body, key = paid[0]
+    assert body == {"bookingId": pending["bookingId"], "paymentIntentId": "pi_exchange_test",
+                    "paymentMethod": {"type": "card", "token": "tok_visa"}}
+    assert key
+    await expect(page.get_by_role("heading", name=f"Booking {booking['bookingReference']}")).to_be_visible()
+    assert page.js_errors == []
