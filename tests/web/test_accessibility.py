@@ -259,6 +259,23 @@ async def exchange_refused(page, site):
     await expect(page.locator("#x-result")).to_contain_text("Nothing was changed")
 
 
+async def exchange_to_pay(page, site):
+    """A dearer move's 202 PENDING_PAYMENT (the contract being built; played by page.route until the API has it):
+    the difference and the deadline, a test card and the pay button."""
+    async def pending(route):
+        await route.fulfill(status=202, json={
+            "bookingId": str(uuid.uuid4()), "bookingReference": "BK20990101ZZZZ", "status": "PENDING_PAYMENT",
+            "showtimeId": site.exchange[1], "seats": [{"id": "seat-x1", "rowLabel": "X", "seatNumber": 1,
+                                                       "type": "PREMIUM", "price": 13}],
+            "priceDifference": 2.5, "paymentIntentId": "pi_axe", "exchangeId": str(uuid.uuid4()),
+            "paymentDeadline": (datetime.now(timezone.utc) + timedelta(minutes=10)).isoformat()})
+    await page.route(re.compile(r".*/api/bookings/[^/]+/exchange$"), pending)
+    await site.open_exchange(page)
+    await page.get_by_role("button", name="Change my booking").click()
+    await expect(page.locator("#x-result")).to_have_attribute("data-outcome", "pending")
+    await expect(page.locator("#x-pay-form")).to_be_visible()
+
+
 async def not_found(page, site):
     await page.goto(f"{site.web}/showtime/{uuid.uuid4()}")
     await expect(page.locator("h1")).to_be_visible()
@@ -284,6 +301,7 @@ PAGES = [  # (name, how to bring a new page into the state checked): one line pe
     ("exchange: another showtime's seat map, a seat chosen", exchange_chosen),
     ("exchange: moved", exchange_moved),
     ("exchange: refused, a seat taken meanwhile", exchange_refused),
+    ("exchange: a dearer move's difference to pay", exchange_to_pay),
 ]
 
 
