@@ -2,6 +2,7 @@
 real test database (with the demo data) and the fake Stripe server. Nothing of ours is mocked."""
 
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -190,6 +191,18 @@ async def open_exchange(page, web, booking, email, target):
     await expect(picker.locator(f'option[value="{target}"]')).to_have_count(1)
     await picker.select_option(target)
     await expect(page.locator("#x-map-state")).to_contain_text("Seat map of")
+
+
+async def grab_on_the_way(page, http, showtime: str, seat: str) -> None:
+    """Another customer holds the seat while this page's exchange request is on its way (a lost race the live
+    map could not show yet): the request goes on once the hold is made."""
+    async def race(route):
+        hold = http.post("/api/bookings/hold", json={"showtimeId": showtime, "seatIds": [seat],
+                                                     "sessionToken": uuid.uuid4().hex})
+        assert hold.status_code == 201, hold.text
+        await route.continue_()
+
+    await page.route(re.compile(r".*/api/bookings/[^/]+/exchange$"), race, times=1)
 
 
 # Operators for the admin pages: made with the bootstrap OWNER key, logged in through /admin/login.

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from .conftest import BOOTSTRAP, ROOT, book_via_api, log_in, middle_seats, open_exchange, operator
+from .conftest import BOOTSTRAP, ROOT, book_via_api, grab_on_the_way, log_in, middle_seats, open_exchange, operator
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
 AXE_JS = ROOT / ".data" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
@@ -252,9 +252,7 @@ async def exchange_moved(page, site):
 async def exchange_refused(page, site):
     """The chosen seat was taken by another customer meanwhile: the refusal names it."""
     seat = await site.open_exchange(page)
-    r = site.http.post("/api/bookings/hold", json={"showtimeId": site.exchange[1], "seatIds": [seat["id"]],
-                                                   "sessionToken": uuid.uuid4().hex})
-    assert r.status_code == 201, r.text
+    await grab_on_the_way(page, site.http, site.exchange[1], seat["id"])
     await page.get_by_role("button", name="Change my booking").click()
     await expect(page.locator("#x-result")).to_contain_text("Nothing was changed")
 

@@ -7,7 +7,7 @@ import uuid
 
 from playwright.async_api import expect
 
-from .conftest import book_via_api, middle_seats, open_exchange, seat_status
+from .conftest import book_via_api, grab_on_the_way, middle_seats, open_exchange, seat_status
 
 
 def booking_now(db, reference: str, email: str) -> dict:
@@ -69,10 +69,8 @@ async def test_a_seat_someone_else_holds_is_named_and_nothing_changes(web, new_p
     button = page.locator(f'#x-seatmap button[data-seat="{seat["id"]}"]')
     await button.click()
     await expect(button).to_have_attribute("aria-pressed", "true")
-    # another customer holds that seat before this one confirms the move
-    hold = http.post("/api/bookings/hold", json={"showtimeId": target, "seatIds": [seat["id"]],
-                                                 "sessionToken": uuid.uuid4().hex})
-    assert hold.status_code == 201, hold.text
+    # another customer holds that seat just as this one confirms the move (before the live map can show it)
+    await grab_on_the_way(page, http, target, seat["id"])
     await page.get_by_role("button", name="Change my booking").click()
     result = page.locator("#x-result")
     await expect(result).to_contain_text(f"Row {seat['rowLabel']}, seat {seat['seatNumber']} is no longer available")
@@ -89,6 +87,17 @@ async def test_a_seat_someone_else_holds_is_named_and_nothing_changes(web, new_p
     assert seat_status(db, source, old[0]["id"]) == "BOOKED"
     assert seat_status(db, target, seat["id"]) == "LOCKED"
     assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # live: a chosen seat that someone else takes while the customer looks leaves the choice, and says so
+    other = middle_seats(http, target, 1, max_price=old[0]["price"])[0]
+    mine = page.locator(f'#x-seatmap button[data-seat="{other["id"]}"]')
+    await mine.click()
+    await expect(mine).to_have_attribute("aria-pressed", "true")
+    hold = http.post("/api/bookings/hold", json={"showtimeId": target, "seatIds": [other["id"]],
+                                                 "sessionToken": uuid.uuid4().hex})
+    assert hold.status_code == 201, hold.text
+    await expect(result).to_contain_text(f"Row {other['rowLabel']}, seat {other['seatNumber']} was just taken by someone else")
+    await expect(mine).to_have_attribute("aria-pressed", "false")
+    await expect(page.locator("#x-chosen li")).to_have_count(0)
     assert page.js_errors == []
 
 

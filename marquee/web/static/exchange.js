@@ -23,7 +23,8 @@
     showtimes: {},                // id -> the API's showtime (of the listed date)
     busy: false,
     lastBody: null, lastKey: null, // the key is reused only to retry the same request after a lost connection
-    pending: null                 // a dearer move waiting for its difference (202)
+    pending: null,                // a dearer move waiting for its difference (202)
+    live: null, liveText: ""      // the target's live updates (live.js), while the panel is open
   };
 
   var map = new M.SeatMap($("x-seatmap"), { currency: currency, onSeat: onSeat });
@@ -44,8 +45,9 @@
     this.setAttribute("aria-expanded", open ? "true" : "false");
     if (open) {
       if (!$("x-date").value) { $("x-date").value = b.localDate; loadShowtimes(state.showtimeId); }
+      else if (state.target) { watch(state.target); refresh(); }
       $("x-date").focus();
-    }
+    } else watch(null);
   });
 
   // ---- the showtimes of the film at this cinema on a local date (the booking's own one included)
@@ -92,10 +94,32 @@
   $("x-date").addEventListener("change", function () { loadShowtimes(state.target); });
   $("x-showtime").addEventListener("change", function () { choose(this.value || null); });
 
+  // Seats others hold or buy meanwhile show on the map as on the showtime page: the showtime's event stream (or
+  // polling) makes the page refetch it.
+  var liveWords = { live: "Live: seats update as other customers book.", reconnecting: "Reconnecting to live updates…",
+                    poll: "Live updates unavailable; refreshing every few seconds." };
+  var refreshTimer = null;
+  function refreshSoon() { clearTimeout(refreshTimer); refreshTimer = setTimeout(refresh, 80); }
+  function watch(id) {
+    if (state.live) { state.live.close(); state.live = null; }
+    state.liveText = "";
+    if (!id || !M.watch) return;
+    state.live = M.watch(id, {
+      onChange: refreshSoon, onResync: refreshSoon,
+      onState: function (s) { state.liveText = liveWords[s] || ""; root.dataset.live = s; showMapState(); }
+    });
+  }
+  function showMapState() {
+    if (state.target) $("x-map-state").textContent = "Seat map of " + describeShowtime(state.target) + ". " + state.liveText;
+  }
+
   function choose(id) {
     var changed = id !== state.target;
     state.target = id;
-    if (changed) state.picked = id === state.showtimeId ? state.own.slice() : [];
+    if (changed) {
+      state.picked = id === state.showtimeId ? state.own.slice() : [];
+      if (!$("exchange-panel").hidden) watch(id);
+    }
     $("x-map-panel").hidden = !id || mode() === "best";
     $("x-submit").disabled = !id;
     if (!id) { map.container.replaceChildren(); drawChosen(); return Promise.resolve(); }
@@ -103,11 +127,15 @@
   }
 
   // ---- the target's seat map: the booking's own seats (on its own showtime) are the customer's to keep or drop
+  var loaded = null;  // the showtime whose map is drawn
   function refresh() {
     var id = state.target;
-    $("x-map-state").textContent = "Loading the seat map…";
+    if (!id) return Promise.resolve();
+    if (loaded !== id) $("x-map-state").textContent = "Loading the seat map…";
     return M.api("GET", "/api/showtimes/" + id + "/seats").then(function (r) {
       if (id !== state.target) return;
+      var again = loaded === id;
+      loaded = id;
       var mine = id === state.showtimeId ? state.own : [];
       var still = [];
       r.data.layout.rows.forEach(function (row) {
@@ -118,10 +146,15 @@
           if (s.status === "SELECTED") still.push(s.id);
         });
       });
+      var dropped = state.picked.filter(function (x) { return still.indexOf(x) < 0; });
       state.picked = state.picked.filter(function (x) { return still.indexOf(x) >= 0; });
       map.render(r.data);
-      $("x-map-state").textContent = "Seat map of " + describeShowtime(id) + ".";
+      showMapState();
       drawChosen();
+      if (again && dropped.length && !state.busy) {
+        result("Sorry — " + names(dropped) + (dropped.length > 1 ? " were" : " was") + " just taken by someone else, " +
+          "so " + (dropped.length > 1 ? "they are" : "it is") + " no longer in your choice. Please choose another seat.", "warn");
+      }
       M.api("GET", "/api/showtimes/" + id + "/seat-features")
         .then(function (f) { if (id === state.target) map.setFeatures(f.data); }, function () {});
     }, function (e) {
@@ -209,7 +242,7 @@
       }, function (e) {
         if (e.status !== 0) state.lastBody = null; // an answer came: a new attempt is a new request
         refused(e);
-        if (state.target) refresh();
+        if (state.target) return refresh();  // still busy meanwhile: the refusal stays what is said
       })
       .then(function () {
         state.busy = false;
