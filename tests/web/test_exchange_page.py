@@ -7,7 +7,7 @@ import uuid
 
 from playwright.async_api import expect
 
-from .conftest import book_via_api, grab_on_the_way, middle_seats, open_exchange, seat_status
+from .conftest import IMG_DIR, book_via_api, grab_on_the_way, middle_seats, open_exchange, seat_status
 
 
 def booking_now(db, reference: str, email: str) -> dict:
@@ -36,6 +36,7 @@ async def test_a_customer_moves_a_booking_to_other_seats_of_another_showtime(web
     await page.keyboard.press("Enter")
     await expect(second).to_have_attribute("aria-pressed", "true")
     await expect(page.locator("#x-chosen li")).to_have_count(2)
+    await page.locator("#exchange").screenshot(path=str(IMG_DIR / "exchange.png"))
     await page.get_by_role("button", name="Change my booking").click()
 
     result = page.locator("#x-result")
@@ -76,6 +77,7 @@ async def test_a_seat_someone_else_holds_is_named_and_nothing_changes(web, new_p
     await expect(result).to_contain_text(f"Row {seat['rowLabel']}, seat {seat['seatNumber']} is no longer available")
     await expect(result).to_contain_text("Nothing was changed")
     await expect(result).to_be_focused()
+    await page.screenshot(path=str(IMG_DIR / "exchange-refused-phone.png"), full_page=True)
     # the map was refreshed: the seat shows held by someone else (words and mark, not only colour)
     await expect(button).to_have_attribute("aria-label", re.compile("held by another customer"))
     await expect(button).to_have_text("…")
