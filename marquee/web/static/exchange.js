@@ -325,6 +325,7 @@
     // the tickets and the cancellation terms shown were the old seats': the updated booking has the new ones
     ["tickets", "cancel-section"].forEach(function (id) { if ($(id)) $(id).hidden = true; });
     $("x-reload-button").hidden = false;
+    watch(null);
     $("exchange-panel").hidden = true;
     $("exchange-open").setAttribute("aria-expanded", "false");
     loadShowtimes(state.target);
@@ -343,6 +344,7 @@
       (when ? ", before " + when + " (your time)." : ".");
     $("x-pay").textContent = "Pay " + M.money(data.priceDifference, currency);
     $("x-pay-form").hidden = false;
+    watch(null);
     $("exchange-panel").hidden = true;
     $("exchange-open").setAttribute("aria-expanded", "false");
     $("exchange-open").disabled = true;
@@ -372,6 +374,6 @@
       if (e.code === "PAYMENT_DECLINED") result("Your card was declined (" + e.message + "). Try another card before the deadline; until then your booking keeps its current seats.", "error");
       else if (e.code === "PAYMENT_WINDOW_EXPIRED") result("The time to pay ran out, so the change was not made: your booking keeps its seats.", "error");
       else result((e.message || "The payment did not go through.") + " Your booking keeps its current seats.", "error");
-    }).then(function () { if (!state.busy) return; state.busy = false; }).then(focusResult);
+    }).then(focusResult);
   });
 })();
