@@ -7,7 +7,14 @@ import uuid
 
 from playwright.async_api import expect
 
-from .conftest import IMG_DIR, book_via_api, grab_on_the_way, middle_seats, open_exchange, seat_status
+from .conftest import (
+    IMG_DIR,
+    book_via_api,
+    grab_on_the_way,
+    middle_seats,
+    open_exchange,
+    seat_status,
+)
 
 
 def booking_now(db, reference: str, email: str) -> dict:
