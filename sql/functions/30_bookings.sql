@@ -396,11 +396,19 @@ DECLARE
     v_refund uuid;
     v_refund_amount numeric(10,2);
     v_st  record;
+    v_x   booking.exchanges;
 BEGIN
     PERFORM set_config('synchronous_commit', 'on', true);  -- durability class: the commit waits for the synchronous standby (docs/scaling.md)
     IF p_result NOT IN ('succeeded', 'declined', 'failed') THEN
         PERFORM booking_internal.raise_error('VALIDATION_ERROR', 'result must be succeeded, declined or failed',
             jsonb_build_object('field', 'result'));
+    END IF;
+    -- the intent of a dearer exchange's difference (issue 21): its own rules (93_exchange.sql)
+    v_x := booking_internal.exchange_of_intent(p_payment_intent_id);
+    IF v_x.id IS NOT NULL THEN
+        RETURN QUERY SELECT * FROM booking_internal.record_exchange_payment(v_x.showtime_id, v_x.id, p_result, p_amount,
+                                                                           p_error_code);
+        RETURN;
     END IF;
     -- the intent's showtime from its global_keys row: one lookup by key, then the booking by (showtime, intent)
     SELECT * INTO v FROM booking.bookings b
@@ -488,7 +496,8 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION booking.record_payment(text, text, numeric, text) IS
     'Records a payment result by intent id (idempotent): succeeded -> CONFIRMED (or a refund due after expiry), '
-    'declined -> attempt noted, booking keeps waiting, failed -> PAYMENT_FAILED and seats released. Raises '
+    'declined -> attempt noted, booking keeps waiting, failed -> PAYMENT_FAILED and seats released; the intent of a '
+    'dearer exchange goes to booking_internal.record_exchange_payment (status CONFIRMED: swapped, EXPIRED: refunded). Raises '
     'VALIDATION_ERROR, BOOKING_NOT_FOUND, PAYMENT_MISMATCH (amount or currency differ from the booking).';
 
 -- Expire one pending booking whose payment window ended: seats back on sale.
@@ -512,6 +521,8 @@ DECLARE
     v_now timestamptz := booking.clock();
     r record;
 BEGIN
+    -- dearer exchanges never paid: the booking stays as it was (their intents are queued for cancellation)
+    PERFORM booking.expire_overdue_exchanges(p_limit);
     FOR r IN SELECT b.id, b.reference, b.payment_intent_id FROM booking.bookings b
               WHERE b.status = 'PENDING_PAYMENT' AND b.payment_deadline <= v_now
               ORDER BY b.payment_deadline LIMIT p_limit FOR UPDATE SKIP LOCKED LOOP
@@ -521,7 +532,8 @@ BEGIN
     END LOOP;
 END $$;
 COMMENT ON FUNCTION booking.expire_overdue_bookings(int) IS
-    'Marks PENDING_PAYMENT bookings past their payment deadline EXPIRED; returns them (to cancel their payment intents).';
+    'Marks PENDING_PAYMENT bookings past their payment deadline EXPIRED (and expires overdue dearer exchanges: '
+    'booking.expire_overdue_exchanges); returns the bookings (to cancel their payment intents).';
 
 -- How much of a booking's payment can still be refunded.
 CREATE FUNCTION booking.refundable_amount(p_booking_id uuid) RETURNS numeric(10,2) LANGUAGE sql STABLE AS $$
@@ -648,6 +660,9 @@ BEGIN
            cancelled_by = CASE WHEN v_operator THEN v_actor.label ELSE 'customer' END
      WHERE b.showtime_id = v.showtime_id AND b.id = v.id;
     PERFORM booking_internal.release_booking_seats(v.id, v_now);
+    -- a dearer exchange waiting for payment ends with the booking (its hold released, its intent cancelled)
+    PERFORM booking_internal.expire_exchange(x.showtime_id, x.id, v_now)
+       FROM booking.exchanges x WHERE x.showtime_id = v.showtime_id AND x.booking_id = v.id AND x.status = 'PENDING_PAYMENT';
     -- Issue 22 (decided): a PENDING_PAYMENT booking may be cancelled (the customer gives up at checkout): nothing
     -- was paid, so the refund is 0.00, and its payment intent is cancelled at the provider like an expired
     -- booking's (the payments worker sends booking.intent_cancellations), so it cannot be paid any more. A payment
