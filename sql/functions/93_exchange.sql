@@ -525,3 +525,13 @@ COMMENT ON FUNCTION booking.exchange(uuid, uuid, text[], int, boolean, text[]) I
     'BOOKING_NOT_FOUND, BOOKING_NOT_CONFIRMED, EXCHANGE_PENDING, TOO_LATE_TO_EXCHANGE, EXCHANGE_OTHER_CINEMA, '
     'SHOWTIME_NOT_FOUND, SHOWTIME_NOT_ON_SALE, SEAT_UNAVAILABLE, SEAT_NOT_FOUND, SEAT_LONE, BEST_AVAILABLE_NOT_FOUND, '
     'TOO_MANY_SEATS, VALIDATION_ERROR.';
+
+-- The API could not create the difference's intent (the provider is down): the exchange is given up at once, its
+-- hold released, the booking unchanged (asking again starts afresh). Returns false if it was not pending.
+CREATE FUNCTION booking.abandon_exchange(p_exchange_id uuid) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN booking_internal.expire_exchange(booking.showtime_of(p_exchange_id), p_exchange_id, booking.clock(), true);
+END $$;
+COMMENT ON FUNCTION booking.abandon_exchange(uuid) IS
+    'Gives up a PENDING_PAYMENT exchange whose payment intent could not be created (EXPIRED, hold released, any intent '
+    'queued for cancellation); the booking is unchanged. Returns false when it was not pending.';

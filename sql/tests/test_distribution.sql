@@ -104,6 +104,7 @@ CREATE TEMP TABLE finds_showtime(fn, how) ON COMMIT DROP AS VALUES
     ('booking.record_payment(text,text,numeric,text)', 'GLOBAL_KEY'),
     ('booking.attach_exchange_intent(uuid,text)', 'DECODED_ID'),
     ('booking.expire_overdue_exchanges(integer)', 'ALL_SHOWTIMES'),
+    ('booking.abandon_exchange(uuid)', 'DECODED_ID'),
     ('booking_internal.lock_rows(integer,text[])', 'SHOWTIME_NO'),
     ('booking_internal.waitlist_lock(integer,boolean)', 'SHOWTIME_NO'),
     ('booking_internal.enqueue_waitlist_offer(booking.waitlist,integer,jsonb)', 'DECODED_ID'),
