@@ -98,7 +98,6 @@ DECLARE
     v_old_ids  bigint[] := booking_internal.booking_seat_ids(p_showtime_id, p_booking_id, p_now);
     v_hold_ids bigint[];
     v_id       uuid;
-    v_paid     numeric(10,2);
 BEGIN
     SELECT * INTO v FROM booking.bookings b WHERE b.showtime_id = p_showtime_id AND b.id = p_booking_id;
     v_new := booking.showtime_context(p_target_showtime_id);
@@ -125,7 +124,6 @@ BEGIN
     ELSE
         -- another showtime: the booking is re-made there (same reference), the old row is cancelled
         v_id := booking_internal.new_id(v_new.showtime_no);
-        v_paid := booking.refundable_amount(v.id);
         INSERT INTO booking.bookings (id, reference, showtime_id, hold_id, session_token, status, payment_status,
                                       customer_email, customer_name, customer_phone, payment_method, num_tickets,
                                       subtotal, discount, final_amount, currency, promo_code_id, payment_intent_id,
@@ -139,12 +137,12 @@ BEGIN
           FROM unnest(v_hold_ids) i JOIN booking.seats s ON s.id = i
           JOIN booking.prices p ON p.showtime_id = p_target_showtime_id AND p.seat_type = s.seat_type;
         PERFORM booking_internal.hold_into_booking(p_target_showtime_id, p_hold_id, v_id, p_now);
-        -- what was paid (net of refunds) moves with the booking, under the same payment intent
-        IF v_paid > 0 AND v.payment_intent_id IS NOT NULL THEN
-            INSERT INTO booking.payments (id, showtime_id, booking_id, payment_intent_id, amount, currency, status)
-            VALUES (booking_internal.new_id(v_new.showtime_no), p_target_showtime_id, v_id, v.payment_intent_id, v_paid,
-                    v.currency, 'succeeded');
-        END IF;
+        -- what was paid (net of refunds) moves with the booking, under the same payment intents (its own, and
+        -- those of dearer exchanges' differences)
+        INSERT INTO booking.payments (id, showtime_id, booking_id, payment_intent_id, amount, currency, status)
+        SELECT booking_internal.new_id(v_new.showtime_no), p_target_showtime_id, v_id, q.payment_intent_id, q.amount,
+               v.currency, 'succeeded'
+          FROM booking_internal.refundable_by_intent(v.showtime_id, v.id) q WHERE q.amount > 0;
         UPDATE booking.global_keys g SET showtime_id = p_target_showtime_id, target_id = v_id
          WHERE (g.key, g.kind) IN ((v.reference, 'BOOKING_REFERENCE'), (v.payment_intent_id, 'PAYMENT_INTENT'));
         UPDATE booking.bookings b SET status = 'CANCELLED', cancelled_at = p_now,
@@ -504,10 +502,8 @@ BEGIN
     -- 4. cheaper: the difference is refunded (the refund path of cancellations)
     IF v_diff < 0 THEN
         v_refund_amount := least(-v_diff, booking.refundable_amount(v_id));
-        IF v_refund_amount > 0 THEN
-            INSERT INTO booking.refunds (id, showtime_id, booking_id, amount, currency, reason)
-            VALUES (booking_internal.new_id(v_new.showtime_no), p_showtime_id, v_id, v_refund_amount, v.currency, 'exchange')
-            RETURNING id INTO v_refund;
+        IF v_refund_amount > 0 THEN  -- one refund per payment intent (refund_booking)
+            v_refund := booking_internal.refund_booking(p_showtime_id, v_id, v_refund_amount, 'exchange');
         END IF;
     END IF;
     PERFORM booking_internal.enqueue_exchange_mail(p_showtime_id, v_id, v.showtime_id, v_diff, v_refund_amount, v_now);

@@ -1,7 +1,7 @@
 -- Issue 21: exchanges. Fixture (tap_fixture.setup): seats A1-A4 STANDARD 12.00, B1-B2 PREMIUM 15.00; 'showtime'
 -- starts 2030-01-02 01:00Z, 'late' 04:30Z in the same auditorium; now 2030-01-01 12:00Z; cutoff 120 minutes.
 BEGIN;
-SELECT plan(72);
+SELECT plan(74);
 DO $$ BEGIN PERFORM tap_fixture.setup(); END $$;
 CREATE FUNCTION pg_temp.seats(p_booking uuid) RETURNS text[] LANGUAGE sql AS $$
     SELECT ARRAY(SELECT e ->> 'id' FROM jsonb_array_elements(booking.booking_json(p_booking) -> 'seats') e ORDER BY 1) $$;
@@ -138,6 +138,11 @@ SELECT results_eq($$SELECT status::text FROM booking.record_payment('pi_x4_ex', 
 SELECT is((SELECT count(*)::int FROM booking.payments WHERE payment_intent_id = 'pi_x4_ex' AND status = 'succeeded'), 1,
     '... recorded once');
 SELECT is((SELECT already_paid FROM booking.payable_booking(pg_temp.fx('x4'), 'pi_x4_ex')), true, 'payable again: already paid');
+SELECT is((SELECT refund_amount FROM booking.cancel(pg_temp.fx('x4'))), 15.00::numeric(10,2),
+    'cancelling it afterwards refunds all 15.00 ...');
+SELECT results_eq($$SELECT amount, payment_intent_id FROM booking.refunds WHERE booking_id = pg_temp.fx('x4') ORDER BY amount DESC$$,
+    $$VALUES (12.00::numeric(10,2), NULL::text), (3.00, 'pi_x4_ex')$$,
+    '... one refund per payment intent, none above what it took');
 
 -- dearer, never paid: x5 moves A1 of the showtime (12.00) -> B1 of the late show (15.00)
 INSERT INTO fx VALUES ('x5', pg_temp.book('{seat-a1}', 'x5'));
