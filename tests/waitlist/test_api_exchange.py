@@ -192,6 +192,10 @@ def test_dearer_paid_swaps_the_seats(api, world, fake_stripe):
     assert _seats(world, world["second"])["seat-b1"] == "BOOKED"
     assert len(fake_stripe.charges_for(body["paymentIntentId"])) == 1
     db = world["db"]
+    # the old seat's ticket is VOID, the new seat has a ticket
+    assert [(t["seatId"], t["status"]) for t in found["tickets"]] == [("seat-b1", "VALID")]
+    assert db.execute("SELECT count(*), count(voided_at) FROM booking.tickets WHERE booking_id = %s",
+                      (b["bookingId"],)).fetchone() == (1, 1)
     assert db.execute("SELECT status FROM booking.exchanges WHERE id = %s", (body["exchangeId"],)).fetchone()[0] == "COMPLETED"
     assert db.execute("SELECT count(*) FROM booking.outbox WHERE kind = 'EXCHANGE' AND booking_id = %s",
                       (found["bookingId"],)).fetchone()[0] == 1
@@ -226,7 +230,7 @@ def short_payment_window(world):
     db.execute("UPDATE booking.settings SET value = %s WHERE key = 'payment_window_seconds'", (old,))
 
 
-def test_dearer_never_paid_leaves_the_booking_as_it_was(api, world, short_payment_window, fake_stripe):
+def test_dearer_never_paid_leaves_the_booking_as_it_was(api, world, short_payment_window, fake_stripe, api_server):
     b = _book(api, world["first"], ["seat-a1"])
     body = _dearer(api, world, b)
     time.sleep(short_payment_window + 0.5)
@@ -240,6 +244,17 @@ def test_dearer_never_paid_leaves_the_booking_as_it_was(api, world, short_paymen
     r = _pay(api, b["bookingId"], body["paymentIntentId"])
     assert r.status_code == 410 and r.json()["error"]["code"] == "PAYMENT_WINDOW_EXPIRED", r.text
     assert fake_stripe.charges_for(body["paymentIntentId"]) == []
+    # paid at Stripe anyway before the job cancelled the intent: the webhook refunds it in full, nothing moves
+    status, _h, _b = fake_stripe.handle("POST", f"/v1/payment_intents/{body['paymentIntentId']}/confirm",
+                                        {"Authorization": f"Bearer {fake_stripe.api_key}"},
+                                        [("payment_method", "tok_visa")])
+    assert status == 200
+    [event] = fake_stripe.events_for(body["paymentIntentId"], "payment_intent.succeeded")
+    code, result = fake_stripe.send_webhook(api_server + "/api/payments/webhook", event)
+    assert code == 200 and result["outcome"] == "APPLIED", result
+    [refund] = fake_stripe.refunds_for(body["paymentIntentId"])
+    assert refund["amount"] == 400
+    assert [s["id"] for s in _found(api, b)["seats"]] == ["seat-a1"]
 
 
 def test_dearer_paid_through_the_webhook(api, world, fake_stripe, api_server):
