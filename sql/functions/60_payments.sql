@@ -480,9 +480,9 @@ CREATE VIEW booking.payment_discrepancies AS
 WITH money AS (
     SELECT b.id, b.reference, b.status, b.payment_status, b.final_amount, b.currency, b.payment_intent_id,
            coalesce((SELECT sum(p.amount) FROM booking.payments p WHERE p.booking_id = b.id AND p.status = 'succeeded'), 0) AS paid,
-           -- succeeded payments beyond one per intent (a dearer exchange pays its difference with an intent of its own)
-           (SELECT count(*) - count(DISTINCT p.payment_intent_id) + 1 FROM booking.payments p
-             WHERE p.booking_id = b.id AND p.status = 'succeeded') AS charges,
+           -- a dearer exchange's difference, paid with an intent of its own, is no second charge
+           (SELECT count(*) FROM booking.payments p WHERE p.booking_id = b.id AND p.status = 'succeeded'
+               AND NOT EXISTS (SELECT 1 FROM booking.exchanges x WHERE x.payment_intent_id = p.payment_intent_id)) AS charges,
            coalesce((SELECT sum(r.amount) FROM booking.refunds r WHERE r.booking_id = b.id AND r.status = 'SUCCEEDED'), 0) AS refunded,
            coalesce((SELECT sum(r.amount) FROM booking.refunds r WHERE r.booking_id = b.id AND r.status = 'PENDING'), 0) AS refund_pending,
            (SELECT min(r.created_at) FROM booking.refunds r WHERE r.booking_id = b.id AND r.status = 'PENDING') AS oldest_pending,
