@@ -413,12 +413,14 @@ BEGIN
     -- a dearer exchange waiting for payment: another exchange waits until it is paid or expires
     SELECT * INTO v_pending FROM booking.exchanges x
      WHERE x.showtime_id = v.showtime_id AND x.booking_id = v.id AND x.status = 'PENDING_PAYMENT' FOR UPDATE;
-    IF v_pending.id IS NOT NULL AND v_pending.payment_deadline > v_now THEN
+    -- (one whose intent was never attached a minute after it was asked: the API died in between; given up)
+    IF v_pending.id IS NOT NULL AND v_pending.payment_deadline > v_now
+       AND (v_pending.payment_intent_id IS NOT NULL OR v_pending.created_at > v_now - interval '1 minute') THEN
         PERFORM booking_internal.raise_error('EXCHANGE_PENDING',
             format('booking %s has an exchange waiting for payment until %s', v.reference, v_pending.payment_deadline),
             jsonb_build_object('bookingReference', v.reference, 'exchangeId', v_pending.id,
                                'paymentIntentId', v_pending.payment_intent_id, 'paymentDeadline', v_pending.payment_deadline));
-    ELSIF v_pending.id IS NOT NULL THEN  -- overdue, the job has not run yet
+    ELSIF v_pending.id IS NOT NULL THEN  -- overdue (the job has not run yet), or never given its intent
         PERFORM booking_internal.expire_exchange(v_pending.showtime_id, v_pending.id, v_now);
     END IF;
     v_old := booking.showtime_context(v.showtime_id);

@@ -1,7 +1,7 @@
 -- Issue 21: exchanges. Fixture (tap_fixture.setup): seats A1-A4 STANDARD 12.00, B1-B2 PREMIUM 15.00; 'showtime'
 -- starts 2030-01-02 01:00Z, 'late' 04:30Z in the same auditorium; now 2030-01-01 12:00Z; cutoff 120 minutes.
 BEGIN;
-SELECT plan(74);
+SELECT plan(77);
 DO $$ BEGIN PERFORM tap_fixture.setup(); END $$;
 CREATE FUNCTION pg_temp.seats(p_booking uuid) RETURNS text[] LANGUAGE sql AS $$
     SELECT ARRAY(SELECT e ->> 'id' FROM jsonb_array_elements(booking.booking_json(p_booking) -> 'seats') e ORDER BY 1) $$;
@@ -109,6 +109,10 @@ SELECT throws_ok($$SELECT pg_temp.hold('{seat-b1}', 'racer')$$, 'MQ010', NULL,
     'a buyer racing for the claimed seat is refused: SEAT_UNAVAILABLE');
 SELECT throws_ok($$SELECT booking.exchange(pg_temp.fx('x4'), pg_temp.fx('late'), '{seat-b2}')$$, 'MQX05', NULL,
     'another exchange while one waits for payment: EXCHANGE_PENDING');
+SET LOCAL marquee.now = '2030-01-01 12:00:30Z';
+SELECT throws_ok($$SELECT booking.exchange(pg_temp.fx('x4'), pg_temp.fx('late'), '{seat-b2}')$$, 'MQX05', NULL,
+    '... also while its intent is being created');
+SET LOCAL marquee.now = '2030-01-01 12:00Z';
 SELECT lives_ok($$SELECT booking.attach_exchange_intent(pg_temp.fx('x4ex'), 'pi_x4_ex')$$, 'the difference gets its intent');
 SELECT results_eq($$SELECT showtime_id, target_id FROM booking.global_keys WHERE key = 'pi_x4_ex' AND kind = 'PAYMENT_INTENT'$$,
     $$VALUES (pg_temp.fx('showtime'), pg_temp.fx('x4ex'))$$, '... which resolves through global_keys to the exchange');
@@ -170,6 +174,14 @@ SELECT results_eq($$SELECT r.amount, r.reason, a.payment_intent_id FROM booking.
                      WHERE r.booking_id = pg_temp.fx('x5') AND r.payment_intent_id = 'pi_x5_ex'$$,
     $$VALUES (3.00::numeric(10,2), 'late exchange payment', 'pi_x5_ex')$$, '... to the exchange''s intent');
 SELECT is(pg_temp.seats(pg_temp.fx('x5')), '{seat-a1}', '... and the booking still as it was');
+
+-- an exchange whose intent never came (the API died after committing it) is given up a minute later
+INSERT INTO fx VALUES ('x6', pg_temp.book('{seat-a4}', 'x6'));
+INSERT INTO fx SELECT 'x6ex', (booking.exchange(pg_temp.fx('x6'), pg_temp.fx('showtime'), '{seat-b2}') ->> 'exchangeId')::uuid;
+SET LOCAL marquee.now = '2030-01-01 12:11:05Z';
+SELECT is(booking.exchange(pg_temp.fx('x6'), pg_temp.fx('showtime'), '{seat-b2}') ->> 'status', 'PENDING_PAYMENT',
+    'an exchange left without its intent for a minute does not block the next one (the same seat again)');
+SELECT is((SELECT status FROM booking.exchanges WHERE id = pg_temp.fx('x6ex')), 'EXPIRED', '... it was given up');
 
 -- the cutoff
 SET LOCAL marquee.now = '2030-01-01 23:30Z';
