@@ -18,6 +18,7 @@ from ..http.idempotency import IDEMPOTENT, finish_key, run_idempotent
 from ..http.openapi import errors
 from ..http.ratelimit import rate_limit_guard
 from ..http.responses import MarqueeResponse
+from ..http.schemas import to
 from ..payments.gateway import PaymentProviderUnavailable, PaymentRejected, get_gateway
 from ..payments.refunds import refund_now
 from .schemas import ExchangePendingResponse, ExchangeRequest, ExchangeResponse
@@ -45,7 +46,7 @@ async def _pending(pool: AsyncConnectionPool, key: str | None, body: dict) -> Re
         raise
     async with transaction(pool) as conn:
         await one(conn, Q.attach_exchange_intent, {"exchange_id": body["exchangeId"], "payment_intent_id": intent_id})
-        response = MarqueeResponse({**body, "paymentIntentId": intent_id}, status_code=202)
+        response = MarqueeResponse(to(ExchangePendingResponse, {**body, "paymentIntentId": intent_id}), status_code=202)
         await finish_key(conn, "bookings.exchange", key, response)
     return response
 

@@ -533,3 +533,14 @@ END $$;
 COMMENT ON FUNCTION booking.abandon_exchange(uuid) IS
     'Gives up a PENDING_PAYMENT exchange whose payment intent could not be created (EXPIRED, hold released, any intent '
     'queued for cancellation); the booking is unchanged. Returns false when it was not pending.';
+
+-- Until when a payment intent can be paid: a dearer exchange's deadline, or its booking's.
+CREATE FUNCTION booking.intent_payment_deadline(p_payment_intent_id text) RETURNS timestamptz
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce((booking_internal.exchange_of_intent(p_payment_intent_id)).payment_deadline,
+                    (SELECT b.payment_deadline FROM booking.global_keys g
+                       JOIN booking.bookings b ON b.showtime_id = g.showtime_id AND b.id = g.target_id
+                      WHERE g.key = p_payment_intent_id AND g.kind = 'PAYMENT_INTENT'))
+$$;
+COMMENT ON FUNCTION booking.intent_payment_deadline(text) IS
+    'Until when a payment intent can be paid: its dearer exchange''s payment_deadline, else its booking''s (NULL if unknown).';

@@ -277,3 +277,17 @@ def test_dearer_paid_through_the_webhook(api, world, fake_stripe, api_server):
     assert len(fake_stripe.charges_for(body["paymentIntentId"])) == 1
     assert world["db"].execute("SELECT count(*) FROM booking.bookings WHERE reference = %s AND status = 'CONFIRMED'",
                                (b["bookingReference"],)).fetchone()[0] == 1
+
+
+def test_dearer_paid_after_3d_secure(api, world, fake_stripe):
+    b = _book(api, world["first"], ["seat-a1"])
+    body = _dearer(api, world, b)
+    r = _pay(api, b["bookingId"], body["paymentIntentId"], token="tok_threeDSecure2Required")
+    assert r.status_code == 202 and r.json()["status"] == "REQUIRES_ACTION", r.text
+    assert r.json()["bookingStatus"] == "CONFIRMED" and r.json()["paymentDeadline"] == body["paymentDeadline"]
+    assert [s["id"] for s in _found(api, b)["seats"]] == ["seat-a1"]  # nothing moves before the money
+    fake_stripe.complete_3ds(body["paymentIntentId"])
+    done = api.post("/api/payments/process", json={"bookingId": b["bookingId"],
+                                                   "paymentIntentId": body["paymentIntentId"]})
+    assert done.status_code == 200 and done.json()["status"] == "CONFIRMED", done.text
+    assert [s["id"] for s in _found(api, b)["seats"]] == ["seat-b1"]
