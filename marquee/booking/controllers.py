@@ -78,9 +78,11 @@ async def _record_outcome(pool: AsyncConnectionPool, key: str | None, data, refe
     """What the provider said about the payment, recorded by the rules in SQL, as the HTTP answer."""
     if outcome.status == "requires_action":  # nothing changes: the buyer completes 3-D Secure, then calls again
         view = json.loads(await scalar(pool, Q.booking_view, {"booking_id": data.booking_id}))
+        # the intent's own deadline: a dearer exchange's difference has one of its own (the booking is CONFIRMED)
+        deadline = await scalar(pool, Q.intent_payment_deadline, {"payment_intent_id": data.payment_intent_id})
         return MarqueeResponse(PaymentPendingResponse(
             success=False, booking_reference=reference, status="REQUIRES_ACTION", booking_status=view["status"],
-            payment_deadline=view["paymentDeadline"], client_secret=outcome.client_secret,
+            payment_deadline=deadline or view["paymentDeadline"], client_secret=outcome.client_secret,
             next_action=_camel(outcome.next_action)), status_code=202)
     if outcome.status == "processing":
         async with transaction(pool) as conn:
