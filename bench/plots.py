@@ -139,6 +139,31 @@ def rush_ab_plot(sides: dict[str, list[str]]) -> str | None:
     return hbars(rows, "Rush A/B, interleaved runs (medians)", "milliseconds", log=True)
 
 
+def _ab_sides(src: Path) -> dict[str, list[str]]:
+    """rush-ab-<side>-<round>.json files by side, in the order the sides first ran (bench/rush_ab.sh)."""
+    sides: dict[str, list[str]] = {}
+    for path in sorted(src.glob("rush-ab-*-*.json"), key=lambda p: (int(p.stem.rsplit("-", 1)[1]), p.stat().st_mtime)):
+        sides.setdefault(path.stem[len("rush-ab-"):].rsplit("-", 1)[0], []).append(path.read_text())
+    return sides
+
+
+def rush_cpu_plot(sides: dict[str, list[str]]) -> str | None:
+    """Where a rush's CPU goes, per side (medians): the API process, PostgreSQL, the load generator."""
+    import statistics
+    rows = []
+    for i, (side, texts) in enumerate(sides.items()):
+        runs = [json.loads(t) for t in texts if t.strip().startswith("{")]
+        if not runs or "postgres_cpu_s" not in runs[0]:
+            continue
+        colour = COLORS[i % len(COLORS)]
+        for key, label in (("api_cpu_s", "API process"), ("postgres_cpu_s", "PostgreSQL"),
+                           ("load_generator_cpu_s", "load generator")):
+            rows.append((f"{side}: {label}", statistics.median(r[key] for r in runs), colour))
+    if not rows:
+        return None
+    return hbars(rows, "Rush, 2,000 buyers: CPU seconds per rush (medians of interleaved runs)", "CPU seconds")
+
+
 def growth_plot(text: str) -> str | None:
     points = [json.loads(line) for line in text.splitlines() if line.startswith('{"claims"')]
     if not points:
@@ -174,7 +199,8 @@ def main() -> None:
         "bench-http.svg": http_plot(read("http*.log")),
         "bench-rush.svg": rush_plot(read("rush*.log")),
         "bench-growth.svg": growth_plot("\n".join(read("growth.log"))),
-        "bench-rush-ab.svg": rush_ab_plot({side: read(f"rush-ab-{side}-*.json") for side in ("main", "speed")}),
+        "bench-rush-ab.svg": rush_ab_plot(ab := _ab_sides(src)),
+        "bench-rush-cpu.svg": rush_cpu_plot(ab),
     }
     for name, svg in plots.items():
         if svg:

@@ -35,7 +35,11 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from testing import stripe  # noqa: E402
+import contextlib  # noqa: E402
+
+import msgspec  # noqa: E402
+
+from testing.stripe import DEFAULT_API_KEY  # noqa: E402
 from testing.data import CHECKS, make_showtime  # noqa: E402
 from testing.services import ApiServer  # noqa: E402
 
@@ -79,7 +83,9 @@ class Answer:
         self.status_code, self.headers, self.content = status_code, headers, content
 
     def json(self):
-        return json.loads(self.content)
+        # msgspec (Litestar's own JSON library): a 300-seat map is decoded thousands of times in a rush, and the
+        # generator's every cycle is taken from the API and PostgreSQL on 2 cores
+        return msgspec.json.decode(self.content)
 
     @property
     def text(self) -> str:
@@ -154,6 +160,27 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def _postgres_pids(url: str) -> list[int]:
+    """Every process of the database server the rush runs on (its backends, the API's pool connections among them,
+    which live through the rush, and its background processes), not those of other clusters on the machine."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        pids = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid()")]
+        me = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    try:
+        pids.append(int(Path(f"/proc/{me}/stat").read_text().rsplit(")", 1)[1].split()[1]))  # the postmaster
+    except (OSError, IndexError, ValueError):
+        pass
+    return pids
+
+
+def _machine_busy_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat (idle and iowait count as not busy)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    total = sum(fields[:8]) / tick
+    return total - (fields[3] + fields[4]) / tick, total
+
+
 def _api_pids(api: ApiServer) -> list[int]:
     if not api.proc:
         return []
@@ -161,20 +188,22 @@ def _api_pids(api: ApiServer) -> list[int]:
     return [int(p) for p in out.split()] or [api.proc.pid]
 
 
-async def rush(url: str, api: ApiServer, buyers: int, rows: int, concurrency: int) -> dict:
+async def rush(url: str, api: ApiServer, buyers: int, rows: int, concurrency: int,
+               extra_pids: tuple[int, ...] = ()) -> dict:
     # one seat map request per attempt: keep the hold TTL long, the rush is about the race; the setting goes back
     # afterwards, since tests/test_rush.py runs this on the database the other tests share
     with psycopg.connect(url, autocommit=True) as conn:
         ttl = conn.execute("SELECT value FROM booking.settings WHERE key = 'hold_ttl_seconds'").fetchone()[0]
         conn.execute("UPDATE booking.settings SET value = '600' WHERE key = 'hold_ttl_seconds'")
     try:
-        return await _rush(url, api, buyers, rows, concurrency)
+        return await _rush(url, api, buyers, rows, concurrency, extra_pids)
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("UPDATE booking.settings SET value = %s WHERE key = 'hold_ttl_seconds'", (ttl,))
 
 
-async def _rush(url: str, api: ApiServer, buyers: int, rows: int, concurrency: int) -> dict:
+async def _rush(url: str, api: ApiServer, buyers: int, rows: int, concurrency: int,
+                extra_pids: tuple[int, ...]) -> dict:
     showtime, codes = make_showtime(url, rows, 20)
     stats = {"successes": [], "loser_latency": [], "winner_latency": [], "errors": {}, "gave_up_sold_out": 0,
              "gave_up_attempts": 0, "last_success": None, "refusals": [], "statuses": {}, "bad_answers": [],
@@ -202,12 +231,21 @@ async def _rush(url: str, api: ApiServer, buyers: int, rows: int, concurrency: i
 
         sampler = asyncio.create_task(sample_rss())
         pids = _api_pids(api)
-        cpu_api0, cpu_me0 = _cpu_seconds(pids), time.process_time()
+        pg_pids = _postgres_pids(url)
+        cpu_api0, cpu_me0, cpu_pg0 = _cpu_seconds(pids), time.process_time(), _cpu_seconds(pg_pids)
+        cpu_extra0 = _cpu_seconds(list(extra_pids))
+        busy0, _ = _machine_busy_seconds()
         t0 = time.perf_counter()
         await asyncio.gather(*(one() for _ in range(buyers)))
         elapsed = time.perf_counter() - t0
         cpu_api, cpu_me = _cpu_seconds(pids) - cpu_api0, time.process_time() - cpu_me0
+        cpu_pg = _cpu_seconds(pg_pids) - cpu_pg0
+        cpu_extra = _cpu_seconds(list(extra_pids)) - cpu_extra0
+        busy = _machine_busy_seconds()[0] - busy0
         sampler.cancel()
+        async with client.get("/metrics") as m:  # how the rush's seat-map reads were answered (hit / shared / miss)
+            seatmap = {line.split('result="')[1].split('"')[0]: float(line.rsplit(" ", 1)[1])
+                       for line in (await m.text()).splitlines() if line.startswith("marquee_seatmap_cache_total{")}
     problems = check(url, showtime, codes, stats)
     return {"buyers": buyers, "seats": len(codes), "concurrency": concurrency, "seats_sold": stats.get("sold", 0),
             "bookings": len(stats["successes"]), "sold_out_after_s": round(stats["last_success"] or 0, 2),
@@ -217,10 +255,16 @@ async def _rush(url: str, api: ApiServer, buyers: int, rows: int, concurrency: i
             "refused_holds": len(stats["loser_latency"]), "refusals_checked": len(stats["refusals"]),
             "errors": stats["errors"], "statuses": {str(k): v for k, v in sorted(stats["statuses"].items())},
             "gave_up_sold_out": stats["gave_up_sold_out"], "gave_up_after_30_tries": stats["gave_up_attempts"],
+            "seatmap_cache": seatmap,
             "api_rss_mib_max": round(max(rss, default=0) / 1024, 1),
             "api_rss_mib_median": round(statistics.median(rss) / 1024, 1) if rss else 0,
             "api_rss_mib_first": round(rss[0] / 1024, 1) if rss else 0,
-            "api_cpu_s": round(cpu_api, 2), "load_generator_cpu_s": round(cpu_me, 2),
+            "api_cpu_s": round(cpu_api, 2), "postgres_cpu_s": round(cpu_pg, 2),
+            "load_generator_cpu_s": round(cpu_me, 2),
+            # the fake Stripe (the intent each confirm creates), when it runs in a process of its own (bench/rush.py)
+            "fake_stripe_cpu_s": round(cpu_extra, 2) if extra_pids else None,
+            # the whole machine's CPU over the rush, in cores (2 = saturated): whatever else ran is in it too
+            "machine_busy_cores": round(busy / elapsed, 2) if elapsed else 0,
             "load_generator_cores": round(cpu_me / elapsed, 2) if elapsed else 0,
             "load": os.getloadavg()[0],
             "passed": not problems, "problems": problems[:10]}
@@ -281,6 +325,26 @@ def _run(coro):
     return uvloop.run(coro)
 
 
+@contextlib.contextmanager
+def _fake_stripe_process():
+    """The fake Stripe in a process of its own, so its CPU is not counted as the load generator's and its thread
+    does not take the generator's GIL; yields (the API's environment for it, its pid)."""
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "testing.stripe", "--port", str(port)], stdout=subprocess.PIPE,
+                            text=True, cwd=Path(__file__).resolve().parent.parent)
+    try:
+        line = proc.stdout.readline()
+        if "fake Stripe on" not in line:
+            raise SystemExit(f"the fake Stripe did not start: {line!r}")
+        yield {"STRIPE_API_BASE": line.split(" on ", 1)[1].split(",")[0].strip(), "STRIPE_API_KEY": DEFAULT_API_KEY}, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--buyers", type=int, default=2000)
@@ -290,11 +354,11 @@ def main() -> None:
     ap.add_argument("--db", default="marquee_bench_rush")
     args = ap.parse_args()
     url = fresh_database(args.db)
-    with stripe.serving() as stripe_env:
+    with _fake_stripe_process() as (stripe_env, stripe_pid):
         api = ApiServer({"DATABASE_URL": url, "WEB_CONCURRENCY": str(args.workers), **stripe_env,
                          "LOG_LEVEL": "warning"}, Path(tempfile.mkdtemp(prefix="marquee_rush_")) / "api.log").start()
         try:
-            result = _run(rush(url, api, args.buyers, args.rows, args.concurrency))
+            result = _run(rush(url, api, args.buyers, args.rows, args.concurrency, (stripe_pid,)))
         finally:
             api.stop()
     result.update(server_side(api.log_path))

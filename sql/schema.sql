@@ -557,6 +557,147 @@ COMMENT ON COLUMN booking.waitlist.closed_at IS 'When it became BOOKED, EXPIRED 
 COMMENT ON COLUMN booking.waitlist.anonymised_at IS 'When its personal data was erased.';
 
 --
+-- Name: exchanges; Type: TABLE; Schema: booking
+--
+
+CREATE TABLE booking.exchanges (
+    showtime_id uuid NOT NULL,
+    id uuid NOT NULL,
+    booking_id uuid NOT NULL,
+    target_showtime_id uuid NOT NULL,
+    hold_id uuid NOT NULL,
+    keep_seat_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    subtotal numeric(10,2) NOT NULL,
+    discount numeric(10,2) NOT NULL,
+    price_difference numeric(10,2) NOT NULL,
+    currency character(3) NOT NULL,
+    payment_intent_id text,
+    payment_deadline timestamp with time zone NOT NULL,
+    status text DEFAULT 'PENDING_PAYMENT'::text NOT NULL,
+    new_booking_id uuid,
+    created_at timestamp with time zone NOT NULL,
+    completed_at timestamp with time zone,
+    expired_at timestamp with time zone,
+    CONSTRAINT exchanges_check CHECK (((discount >= (0)::numeric) AND (discount <= subtotal))),
+    CONSTRAINT exchanges_check1 CHECK (((status = 'COMPLETED'::text) = (completed_at IS NOT NULL))),
+    CONSTRAINT exchanges_check2 CHECK (((status = 'COMPLETED'::text) = (new_booking_id IS NOT NULL))),
+    CONSTRAINT exchanges_check3 CHECK (((status = 'EXPIRED'::text) = (expired_at IS NOT NULL))),
+    CONSTRAINT exchanges_check4 CHECK (((status <> 'COMPLETED'::text) OR (payment_intent_id IS NOT NULL))),
+    CONSTRAINT exchanges_check5 CHECK ((payment_deadline > created_at)),
+    CONSTRAINT exchanges_price_difference_check CHECK ((price_difference > (0)::numeric)),
+    CONSTRAINT exchanges_status_check CHECK ((status = ANY (ARRAY['PENDING_PAYMENT'::text, 'COMPLETED'::text, 'EXPIRED'::text]))),
+    CONSTRAINT exchanges_subtotal_check CHECK ((subtotal >= (0)::numeric))
+);
+
+--
+-- Name: TABLE exchanges; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON TABLE booking.exchanges IS 'Dearer exchanges waiting for (or done with) the payment of the difference: the new seats held until payment_deadline, the booking on its old seats until paid (then swapped atomically).';
+
+--
+-- Name: COLUMN exchanges.showtime_id; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.showtime_id IS 'The booking''s showtime when the exchange was asked (distribution key).';
+
+--
+-- Name: COLUMN exchanges.id; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.id IS 'Exchange id (exchangeId), UUIDv8 carrying the showtime.';
+
+--
+-- Name: COLUMN exchanges.booking_id; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.booking_id IS 'The booking that moves.';
+
+--
+-- Name: COLUMN exchanges.target_showtime_id; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.target_showtime_id IS 'The showtime it moves to.';
+
+--
+-- Name: COLUMN exchanges.hold_id; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.hold_id IS 'The hold of the new seats (target showtime), live until payment_deadline.';
+
+--
+-- Name: COLUMN exchanges.keep_seat_ids; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.keep_seat_ids IS 'Seats of the booking it keeps (an exchange within its showtime).';
+
+--
+-- Name: COLUMN exchanges.subtotal; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.subtotal IS 'The booking''s subtotal after the swap.';
+
+--
+-- Name: COLUMN exchanges.discount; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.discount IS 'The booking''s discount after the swap (never above the subtotal).';
+
+--
+-- Name: COLUMN exchanges.price_difference; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.price_difference IS 'What the customer pays for the swap (> 0).';
+
+--
+-- Name: COLUMN exchanges.currency; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.currency IS 'Currency of the amounts (the booking''s).';
+
+--
+-- Name: COLUMN exchanges.payment_intent_id; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.payment_intent_id IS 'The provider intent for the difference (its global_keys row, kind PAYMENT_INTENT, points here).';
+
+--
+-- Name: COLUMN exchanges.payment_deadline; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.payment_deadline IS 'Until when the new seats are held and the difference can be paid.';
+
+--
+-- Name: COLUMN exchanges.status; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.status IS 'PENDING_PAYMENT (held, not paid), COMPLETED (paid, swapped) or EXPIRED (never paid: booking unchanged).';
+
+--
+-- Name: COLUMN exchanges.new_booking_id; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.new_booking_id IS 'COMPLETED: the booking''s id after the swap.';
+
+--
+-- Name: COLUMN exchanges.created_at; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.created_at IS 'When it was asked (booking.clock()).';
+
+--
+-- Name: COLUMN exchanges.completed_at; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.completed_at IS 'When the difference was paid and the seats swapped.';
+
+--
+-- Name: COLUMN exchanges.expired_at; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.exchanges.expired_at IS 'When it expired unpaid.';
+
+--
 -- Name: operators; Type: TABLE; Schema: booking
 --
 
@@ -2717,6 +2858,7 @@ CREATE TABLE booking.refunds (
     succeeded_at timestamp with time zone,
     failed_at timestamp with time zone,
     reversed_at timestamp with time zone,
+    payment_intent_id text,
     CONSTRAINT refunds_amount_check CHECK ((amount > (0)::numeric)),
     CONSTRAINT refunds_status_check CHECK ((status = ANY (ARRAY['PENDING'::text, 'SUCCEEDED'::text, 'FAILED'::text])))
 );
@@ -2864,6 +3006,12 @@ COMMENT ON COLUMN booking.refunds.failed_at IS 'When it failed.';
 --
 
 COMMENT ON COLUMN booking.refunds.reversed_at IS 'It failed after succeeding: the money came back to us.';
+
+--
+-- Name: COLUMN refunds.payment_intent_id; Type: COMMENT; Schema: booking
+--
+
+COMMENT ON COLUMN booking.refunds.payment_intent_id IS 'The intent the refund goes to when it is not the booking''s own (a late exchange payment); NULL: the booking''s.';
 
 --
 -- Name: webhook_events; Type: TABLE; Schema: booking
@@ -4122,6 +4270,13 @@ ALTER TABLE ONLY booking.error_codes
     ADD CONSTRAINT error_codes_pkey PRIMARY KEY (sqlstate);
 
 --
+-- Name: exchanges exchanges_pkey; Type: CONSTRAINT; Schema: booking
+--
+
+ALTER TABLE ONLY booking.exchanges
+    ADD CONSTRAINT exchanges_pkey PRIMARY KEY (showtime_id, id);
+
+--
 -- Name: global_keys global_keys_pkey; Type: CONSTRAINT; Schema: booking
 --
 
@@ -4502,6 +4657,24 @@ CREATE INDEX checkins_showtime ON booking.checkins USING btree (showtime_id, sca
 CREATE INDEX companion_seats_companion ON booking.companion_seats USING btree (companion_seat_id);
 
 --
+-- Name: exchanges_due; Type: INDEX; Schema: booking
+--
+
+CREATE INDEX exchanges_due ON booking.exchanges USING btree (payment_deadline) WHERE (status = 'PENDING_PAYMENT'::text);
+
+--
+-- Name: exchanges_intent; Type: INDEX; Schema: booking
+--
+
+CREATE UNIQUE INDEX exchanges_intent ON booking.exchanges USING btree (showtime_id, payment_intent_id);
+
+--
+-- Name: exchanges_one_pending; Type: INDEX; Schema: booking
+--
+
+CREATE UNIQUE INDEX exchanges_one_pending ON booking.exchanges USING btree (showtime_id, booking_id) WHERE (status = 'PENDING_PAYMENT'::text);
+
+--
 -- Name: holds_expiry; Type: INDEX; Schema: booking
 --
 
@@ -4680,6 +4853,12 @@ CREATE INDEX seat_status_history_claim ON booking.seat_status_history USING btre
 --
 
 CREATE INDEX seat_status_history_seat ON booking.seat_status_history USING btree (showtime_id, seat_id, id);
+
+--
+-- Name: seat_status_history_showtime_tx; Type: INDEX; Schema: booking
+--
+
+CREATE INDEX seat_status_history_showtime_tx ON booking.seat_status_history USING btree (showtime_id, tx_id) WHERE (tx_id IS NOT NULL);
 
 --
 -- Name: seat_status_history_tx; Type: INDEX; Schema: booking
@@ -4891,6 +5070,13 @@ ALTER TABLE ONLY booking.companion_seats
 
 ALTER TABLE ONLY booking.companion_seats
     ADD CONSTRAINT companion_seats_wheelchair_seat_id_fkey FOREIGN KEY (wheelchair_seat_id) REFERENCES booking.seats(id) ON DELETE CASCADE;
+
+--
+-- Name: exchanges exchanges_showtime_id_booking_id_fkey; Type: FK CONSTRAINT; Schema: booking
+--
+
+ALTER TABLE ONLY booking.exchanges
+    ADD CONSTRAINT exchanges_showtime_id_booking_id_fkey FOREIGN KEY (showtime_id, booking_id) REFERENCES booking.bookings(showtime_id, id);
 
 --
 -- Name: holds holds_promo_code_id_fkey; Type: FK CONSTRAINT; Schema: booking

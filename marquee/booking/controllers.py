@@ -18,7 +18,7 @@ from ..http.errors import ApiError
 from ..http.idempotency import IDEMPOTENT, finish_key, run_idempotent
 from ..http.openapi import errors, links
 from ..http.ratelimit import rate_limit_guard
-from ..http.responses import MarqueeResponse, json_text
+from ..http.responses import SKIP_COMPRESSION, MarqueeResponse, json_text
 from ..http.schemas import NO_NUL, SessionHeader, to
 from ..queue.schemas import AdmissionHeader
 from ..payments.gateway import PaymentProviderUnavailable, get_gateway
@@ -78,9 +78,11 @@ async def _record_outcome(pool: AsyncConnectionPool, key: str | None, data, refe
     """What the provider said about the payment, recorded by the rules in SQL, as the HTTP answer."""
     if outcome.status == "requires_action":  # nothing changes: the buyer completes 3-D Secure, then calls again
         view = json.loads(await scalar(pool, Q.booking_view, {"booking_id": data.booking_id}))
+        # the intent's own deadline: a dearer exchange's difference has one of its own (the booking is CONFIRMED)
+        deadline = await scalar(pool, Q.intent_payment_deadline, {"payment_intent_id": data.payment_intent_id})
         return MarqueeResponse(PaymentPendingResponse(
             success=False, booking_reference=reference, status="REQUIRES_ACTION", booking_status=view["status"],
-            payment_deadline=view["paymentDeadline"], client_secret=outcome.client_secret,
+            payment_deadline=deadline or view["paymentDeadline"], client_secret=outcome.client_secret,
             next_action=_camel(outcome.next_action)), status_code=202)
     if outcome.status == "processing":
         async with transaction(pool) as conn:
@@ -170,7 +172,7 @@ class BookingController(Controller):
           responses=errors("SHOWTIME_NOT_FOUND", "SEAT_NOT_FOUND", "SHOWTIME_NOT_ON_SALE", "SEAT_UNAVAILABLE", "SEAT_LONE",
                            "TOO_MANY_SEATS", "BEST_AVAILABLE_NOT_FOUND", "COMPANION_SEAT_RESERVED", "CHANNEL_RESERVED",
                            "NOT_YET_ON_SALE", "ADMISSION_REQUIRED", "ADMISSION_EXPIRED"),
-          opt=HOLD_LINKS)
+          opt={**HOLD_LINKS, SKIP_COMPRESSION: True})
     async def hold(self, request: Request, data: HoldRequest, pool: AsyncConnectionPool,
                    admission_token: AdmissionHeader = None) -> HoldResponse:
         batcher: HoldBatcher | None = getattr(request.app.state, "hold_batcher", None)
@@ -225,7 +227,7 @@ class BookingController(Controller):
           responses=errors("HOLD_NOT_FOUND", "HOLD_NOT_YOURS", "HOLD_NOT_ACTIVE", "HOLD_EXPIRED", "SHOWTIME_NOT_FOUND",
                            "SHOWTIME_NOT_ON_SALE", "PROMO_INVALID", "PROMO_EXPIRED", "PROMO_USED_UP",
                            "PROMO_MIN_TICKETS", "CONFLICT", "PAYMENT_REJECTED", "PAYMENT_PROVIDER_UNAVAILABLE",
-                           *IDEMPOTENT), opt=CONFIRM_LINKS)
+                           *IDEMPOTENT), opt={**CONFIRM_LINKS, SKIP_COMPRESSION: True})
     async def confirm(self, request: Request, data: ConfirmRequest, pool: AsyncConnectionPool,
                       session_token: SessionHeader = None) -> ConfirmResponse:
         params = {"hold_id": data.hold_id, "email": data.user_details.email, "name": data.user_details.name,

@@ -53,6 +53,9 @@ SELECT booking_id, booking_reference, status, payment_status, refund_id, refund_
 SELECT booking_id, booking_reference, status, payment_deadline
   FROM booking.record_payment_processing(%(payment_intent_id)s);
 
+-- name: intent_payment_deadline
+SELECT booking.intent_payment_deadline(%(payment_intent_id)s);
+
 -- name: booking_view
 SELECT booking.booking_json(%(booking_id)s)::text;
 

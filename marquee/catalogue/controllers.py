@@ -82,17 +82,17 @@ class CatalogueController(Controller):
         wants_gzip = "gzip" in request.headers.get("accept-encoding", "")
         entry = cache.get(key) if cache else None
         if entry is None:
-            ticket = cache.ticket(key) if cache else None
-            row = await one(pool, Q.seat_map_json, {"showtime_id": showtime_id, "session_token": session_token})
-            body = row[0].encode()
-            # The tag is a hash of the map itself, so any seat change (hold, expiry, booking, block) changes it.
-            # Weak because the same map is sent compressed or not.
-            etag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-            # compressed only when someone will send it: a cached copy (any later reader) or this answer
-            gzipped = gzip.compress(body, 6) if cache or wants_gzip else b""
-            entry = CachedMap(body, gzipped, etag, 0.0)
-            if cache:
-                cache.put(key, ticket, body, gzipped, etag, row[1])
+            async def read() -> tuple[CachedMap, float | None]:
+                row = await one(pool, Q.seat_map_json, {"showtime_id": showtime_id, "session_token": session_token})
+                body = row[0].encode()
+                # The tag is a hash of the map itself, so any seat change (hold, expiry, booking, block) changes it.
+                # Weak because the same map is sent compressed or not.
+                etag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+                # compressed only when someone will send it: a cached copy (any later reader) or this answer
+                gzipped = gzip.compress(body, 6) if cache or wants_gzip else b""
+                return CachedMap(body, gzipped, etag, 0.0), row[1]
+
+            entry = await cache.fill(key, read) if cache else (await read())[0]
         headers = {"ETag": entry.etag, "Cache-Control": "private, no-cache", "Vary": "X-Session-Token, Accept-Encoding"}
         if _etag_matches(request.headers.get("if-none-match"), entry.etag):
             return MarqueeResponse(b"", status_code=304, headers=headers)

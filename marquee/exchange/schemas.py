@@ -1,5 +1,6 @@
 """Request and response bodies of an exchange (docs/waitlist.md, "Exchanges")."""
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, ClassVar
 from uuid import UUID
@@ -50,3 +51,19 @@ class ExchangeResponse(Camel):
     refund_id: UUID | None = None
     refund_status: str | None = None
     payment_intent_id: str | None = None
+
+
+class ExchangePendingResponse(Camel):
+    """A dearer exchange (202): the new seats are held until paymentDeadline, the booking stays CONFIRMED on its old
+    seats until priceDifference is paid with paymentIntentId (POST /api/payments/process), then they swap."""
+    booking_id: UUID
+    booking_reference: str
+    status: str  # PENDING_PAYMENT
+    showtime_id: UUID
+    previous_showtime_id: UUID
+    seats: list[HeldSeat]
+    price_difference: Decimal
+    currency: str
+    payment_intent_id: str
+    exchange_id: UUID
+    payment_deadline: datetime

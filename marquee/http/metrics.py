@@ -50,7 +50,8 @@ HUB_RECONNECTS = Gauge("marquee_realtime_reconnects", "Times the LISTEN connecti
                        multiprocess_mode="liveall")
 HUB_EVENTS = Gauge("marquee_realtime_events", "Seat events the hub has published since it started, per process.",
                    multiprocess_mode="liveall")
-SEATMAP = Counter("marquee_seatmap_cache", "Seat maps answered from this process's memory (hit) or not (miss).",
+SEATMAP = Counter("marquee_seatmap_cache", "Seat maps answered from this process's memory (hit) or not (miss; "
+                  "shared: a miss answered by another reader's database read in flight).",
                   ["result"])
 OUTBOX_LAG = Gauge("marquee_outbox_lag_seconds", "Age of the oldest notification email that is due and not sent.",
                    multiprocess_mode="max")
@@ -101,7 +102,7 @@ def update_process_gauges(state: Any) -> None:
         HUB_EVENTS.set(hub.seq)
     cache = state.get("seatmap_cache")
     if cache is not None:  # the cache counts; the counter catches up with it
-        for result, count in (("hit", cache.hits), ("miss", cache.misses)):
+        for result, count in (("hit", cache.hits), ("miss", cache.misses), ("shared", cache.shared)):
             delta = count - _seatmap_seen.get(result, 0)
             if delta > 0:
                 SEATMAP.labels(result).inc(delta)

@@ -7,7 +7,10 @@ from litestar import Response
 from litestar.enums import MediaType
 from litestar.serialization import default_serializer
 
-SKIP_COMPRESSION = "skip_compression"  # route opt: the handler compresses its own body (app's gzip config)
+# route opt: no gzip by the app's middleware, either because the handler compresses its own body (the seat map) or
+# because the answers are small and hot (hold, confirm: Litestar makes a gzip compressor for every response whose
+# client accepts gzip before it knows the size, which cost ~4 % of the API's CPU in a rush; issue 16)
+SKIP_COMPRESSION = "skip_compression"
 
 # msgspec writes Decimal as a string by default; decimal_format="number" writes its exact digits instead.
 _encoders: dict[Any, msgspec.json.Encoder] = {}

@@ -176,18 +176,25 @@ class StripeGateway:
                     status and status >= 500), http_status=status) from err
             raise
 
-    async def create_intent(self, *, booking_id, reference: str, amount: Decimal, currency: str) -> str:
-        """One intent per booking: the idempotency key is the booking, so a retried confirm gets the same intent."""
+    async def create_intent(self, *, booking_id, reference: str, amount: Decimal, currency: str,
+                            exchange_id=None) -> str:
+        """One intent per booking: the idempotency key is the booking, so a retried confirm gets the same intent.
+        exchange_id: the intent for the difference of a dearer exchange (issue 21), one per exchange, under its own
+        key (intent-exchange-<exchange id>), with metadata.exchange_id."""
         try:
             minor = to_minor_units(amount, currency)
         except ValueError as err:
             raise PaymentRejected("invalid_amount", str(err)) from err
+        metadata = {"booking_id": str(booking_id), "reference": reference}
+        key, description = f"intent-{booking_id}", f"Marquee booking {reference}"
+        if exchange_id is not None:
+            metadata["exchange_id"] = str(exchange_id)
+            key, description = f"intent-exchange-{exchange_id}", f"Marquee booking {reference}: exchange"
         try:
             intent = await self._call(self.client.v1.payment_intents.create_async(
                 params={"amount": minor, "currency": currency.lower(), "payment_method_types": ["card"],
-                        "description": f"Marquee booking {reference}",
-                        "metadata": {"booking_id": str(booking_id), "reference": reference}},
-                options={"idempotency_key": f"intent-{booking_id}"}))
+                        "description": description, "metadata": metadata},
+                options={"idempotency_key": key}))
         except stripe.InvalidRequestError as err:
             raise PaymentRejected(err.code, str(err.user_message or err)) from err
         return intent.id

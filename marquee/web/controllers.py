@@ -98,7 +98,8 @@ class WebController(Controller):
             pool, await scalar(pool, WQ.booking_tickets, {"booking_id": booking["bookingId"]}) or [])
         for t in tickets:
             t["qr"] = qr_data_uri(t["code"]) if t["code"] and t["status"] != "VOID" else None
-        return page("booking.html", b=booking, quote=quote, tickets=tickets, just_paid=data.get("from") == "payment")
+        return page("booking.html", b=booking, quote=quote, tickets=tickets, just_paid=data.get("from") == "payment",
+                    just_exchanged=data.get("from") == "exchange")
 
     @get("/qr/{reference:str}")
     async def qr(self, reference: str) -> Response:

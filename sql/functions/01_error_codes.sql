@@ -13,6 +13,8 @@
 -- catalogue (the database unreachable at start-up) it answers 503 SERVICE_UNAVAILABLE.
 -- UNAUTHORIZED and FORBIDDEN were MQH01/MQH02 (HTTP layer only) until SQL raised them too (issue 18).
 DELETE FROM booking.error_codes WHERE sqlstate IN ('MQH01', 'MQH02');
+-- EXCHANGE_PAYMENT_REQUIRED (MQX04) is gone: a dearer exchange now waits for its payment (issue 21).
+DELETE FROM booking.error_codes WHERE sqlstate = 'MQX04';
 INSERT INTO booking.error_codes (sqlstate, code, http_status, raised_by, answer_code, fixed_message, framework_statuses,
                                  description)
 SELECT sqlstate, code, http_status, raised_by, answer_code, fixed_message, framework_statuses::int[], description
@@ -107,7 +109,8 @@ SELECT sqlstate, code, http_status, raised_by, answer_code, fixed_message, frame
     ('MQX01', 'TOO_LATE_TO_EXCHANGE',     409, 'function', NULL, NULL, '{}', 'Too close to the booking''s showtime to exchange it (cancel_cutoff_minutes).'),
     ('MQX02', 'BOOKING_NOT_CONFIRMED',    409, 'function', NULL, NULL, '{}', 'Only a CONFIRMED booking can be exchanged (details.status says what it is).'),
     ('MQX03', 'EXCHANGE_OTHER_CINEMA',    422, 'function', NULL, NULL, '{}', 'The target showtime is in another cinema: a booking only moves within its cinema.'),
-    ('MQX04', 'EXCHANGE_PAYMENT_REQUIRED',409, 'function', NULL, NULL, '{}', 'The new seats cost more than the booking paid (details.priceDifference); not available yet.'),
+    ('MQX05', 'EXCHANGE_PENDING',         409, 'function', NULL, NULL, '{}', 'The booking has a dearer exchange waiting for payment (details.exchangeId, paymentIntentId, paymentDeadline): pay it or wait until it expires.'),
+    ('MQX06', 'EXCHANGE_NOT_FOUND',       404, 'function', NULL, NULL, '{}', 'No exchange with that id.'),
     -- issue 20: waiting room (91_queue.sql)
     ('MQQ01', 'NOT_YET_ON_SALE',          403, 'function', NULL, NULL, '{}', 'Tickets for the showtime go on sale at details.opensAt; holds are refused until then.'),
     ('MQQ02', 'ADMISSION_REQUIRED',       403, 'function', NULL, NULL, '{}', 'The showtime sells through its waiting room: join the queue and send X-Admission-Token (bound to the session token) once admitted.'),

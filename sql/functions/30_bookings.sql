@@ -396,11 +396,19 @@ DECLARE
     v_refund uuid;
     v_refund_amount numeric(10,2);
     v_st  record;
+    v_x   booking.exchanges;
 BEGIN
     PERFORM set_config('synchronous_commit', 'on', true);  -- durability class: the commit waits for the synchronous standby (docs/scaling.md)
     IF p_result NOT IN ('succeeded', 'declined', 'failed') THEN
         PERFORM booking_internal.raise_error('VALIDATION_ERROR', 'result must be succeeded, declined or failed',
             jsonb_build_object('field', 'result'));
+    END IF;
+    -- the intent of a dearer exchange's difference (issue 21): its own rules (93_exchange.sql)
+    v_x := booking_internal.exchange_of_intent(p_payment_intent_id);
+    IF v_x.id IS NOT NULL THEN
+        RETURN QUERY SELECT * FROM booking_internal.record_exchange_payment(v_x.showtime_id, v_x.id, p_result, p_amount,
+                                                                           p_error_code);
+        RETURN;
     END IF;
     -- the intent's showtime from its global_keys row: one lookup by key, then the booking by (showtime, intent)
     SELECT * INTO v FROM booking.bookings b
@@ -488,7 +496,8 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION booking.record_payment(text, text, numeric, text) IS
     'Records a payment result by intent id (idempotent): succeeded -> CONFIRMED (or a refund due after expiry), '
-    'declined -> attempt noted, booking keeps waiting, failed -> PAYMENT_FAILED and seats released. Raises '
+    'declined -> attempt noted, booking keeps waiting, failed -> PAYMENT_FAILED and seats released; the intent of a '
+    'dearer exchange goes to booking_internal.record_exchange_payment (status CONFIRMED: swapped, EXPIRED: refunded). Raises '
     'VALIDATION_ERROR, BOOKING_NOT_FOUND, PAYMENT_MISMATCH (amount or currency differ from the booking).';
 
 -- Expire one pending booking whose payment window ended: seats back on sale.
@@ -512,6 +521,8 @@ DECLARE
     v_now timestamptz := booking.clock();
     r record;
 BEGIN
+    -- dearer exchanges never paid: the booking stays as it was (their intents are queued for cancellation)
+    PERFORM booking.expire_overdue_exchanges(p_limit);
     FOR r IN SELECT b.id, b.reference, b.payment_intent_id FROM booking.bookings b
               WHERE b.status = 'PENDING_PAYMENT' AND b.payment_deadline <= v_now
               ORDER BY b.payment_deadline LIMIT p_limit FOR UPDATE SKIP LOCKED LOOP
@@ -521,7 +532,8 @@ BEGIN
     END LOOP;
 END $$;
 COMMENT ON FUNCTION booking.expire_overdue_bookings(int) IS
-    'Marks PENDING_PAYMENT bookings past their payment deadline EXPIRED; returns them (to cancel their payment intents).';
+    'Marks PENDING_PAYMENT bookings past their payment deadline EXPIRED (and expires overdue dearer exchanges: '
+    'booking.expire_overdue_exchanges); returns the bookings (to cancel their payment intents).';
 
 -- How much of a booking's payment can still be refunded.
 CREATE FUNCTION booking.refundable_amount(p_booking_id uuid) RETURNS numeric(10,2) LANGUAGE sql STABLE AS $$
@@ -530,6 +542,62 @@ CREATE FUNCTION booking.refundable_amount(p_booking_id uuid) RETURNS numeric(10,
            )::numeric(10,2)
 $$;
 COMMENT ON FUNCTION booking.refundable_amount(uuid) IS 'Paid minus refunded (pending or succeeded) for a booking.';
+
+-- What each payment intent of a booking can still give back: paid through it minus its refunds (pending or
+-- succeeded; a refund without an intent of its own goes to the booking's). A booking has more than one intent
+-- once a dearer exchange's difference was paid (issue 21).
+CREATE FUNCTION booking_internal.refundable_by_intent(p_showtime_id uuid, p_booking_id uuid)
+RETURNS TABLE (payment_intent_id text, amount numeric(10,2), own boolean) LANGUAGE sql STABLE AS $$
+    SELECT p.payment_intent_id,
+           (sum(p.amount) - coalesce((SELECT sum(x.amount) FROM booking.refunds x
+                                       WHERE x.showtime_id = p_showtime_id AND x.booking_id = p_booking_id
+                                         AND x.status <> 'FAILED'
+                                         AND coalesce(x.payment_intent_id, b.payment_intent_id) = p.payment_intent_id), 0)
+           )::numeric(10,2),
+           p.payment_intent_id IS NOT DISTINCT FROM b.payment_intent_id
+      FROM booking.payments p JOIN booking.bookings b ON b.showtime_id = p.showtime_id AND b.id = p.booking_id
+     WHERE p.showtime_id = p_showtime_id AND p.booking_id = p_booking_id AND p.status = 'succeeded'
+     GROUP BY p.payment_intent_id, b.payment_intent_id
+     ORDER BY 3 DESC, 1
+$$;
+COMMENT ON FUNCTION booking_internal.refundable_by_intent(uuid, uuid) IS
+    'Internal: per payment intent of a booking (its own first), what can still be refunded through it.';
+
+-- Refund p_amount of a booking, one refund row per payment intent (its own first, then a dearer exchange''s), none
+-- above what that intent can give back. Returns the first refund's id (NULL when nothing is refunded).
+CREATE FUNCTION booking_internal.refund_booking(p_showtime_id uuid, p_booking_id uuid, p_amount numeric, p_reason text)
+RETURNS uuid LANGUAGE plpgsql AS $$
+DECLARE
+    v_rest  numeric(10,2) := coalesce(p_amount, 0);
+    v_first uuid;
+    v_id    uuid;
+    v_part  numeric(10,2);
+    v_no    int := (SELECT st.showtime_no FROM booking.showtimes st WHERE st.id = p_showtime_id);
+    v_cur   char(3) := (SELECT b.currency FROM booking.bookings b WHERE b.showtime_id = p_showtime_id AND b.id = p_booking_id);
+    r       record;
+BEGIN
+    FOR r IN SELECT * FROM booking_internal.refundable_by_intent(p_showtime_id, p_booking_id) LOOP
+        EXIT WHEN v_rest <= 0;
+        CONTINUE WHEN r.amount <= 0;
+        v_part := least(v_rest, r.amount);
+        INSERT INTO booking.refunds (id, showtime_id, booking_id, amount, currency, reason, payment_intent_id)
+        VALUES (booking_internal.new_id(v_no), p_showtime_id, p_booking_id, v_part, v_cur, p_reason,
+                CASE WHEN r.own THEN NULL ELSE r.payment_intent_id END)
+        RETURNING id INTO v_id;
+        v_first := coalesce(v_first, v_id);
+        v_rest := v_rest - v_part;
+    END LOOP;
+    IF v_rest > 0 THEN  -- more than the intents hold (callers check refundable_amount first): the booking's own
+        INSERT INTO booking.refunds (id, showtime_id, booking_id, amount, currency, reason)
+        VALUES (booking_internal.new_id(v_no), p_showtime_id, p_booking_id, v_rest, v_cur, p_reason)
+        RETURNING id INTO v_id;
+        v_first := coalesce(v_first, v_id);
+    END IF;
+    RETURN v_first;
+END $$;
+COMMENT ON FUNCTION booking_internal.refund_booking(uuid, uuid, numeric, text) IS
+    'Internal: refunds an amount of a booking as one PENDING refund per payment intent (its own first, none above what '
+    'the intent can give back); returns the first refund''s id.';
 
 -- A cancellation's category must be one of booking.cancel_reason_categories; the operator-only ones are refused
 -- to customers. VALIDATION_ERROR names the field (reasonCategory) and lists what may be chosen.
@@ -648,6 +716,9 @@ BEGIN
            cancelled_by = CASE WHEN v_operator THEN v_actor.label ELSE 'customer' END
      WHERE b.showtime_id = v.showtime_id AND b.id = v.id;
     PERFORM booking_internal.release_booking_seats(v.id, v_now);
+    -- a dearer exchange waiting for payment ends with the booking (its hold released, its intent cancelled)
+    PERFORM booking_internal.expire_exchange(x.showtime_id, x.id, v_now)
+       FROM booking.exchanges x WHERE x.showtime_id = v.showtime_id AND x.booking_id = v.id AND x.status = 'PENDING_PAYMENT';
     -- Issue 22 (decided): a PENDING_PAYMENT booking may be cancelled (the customer gives up at checkout): nothing
     -- was paid, so the refund is 0.00, and its payment intent is cancelled at the provider like an expired
     -- booking's (the payments worker sends booking.intent_cancellations), so it cannot be paid any more. A payment
@@ -657,11 +728,9 @@ BEGIN
         VALUES (v.showtime_id, v.payment_intent_id, v.id, v_now, v_now) ON CONFLICT DO NOTHING;
     END IF;
     IF v_amount > 0 THEN
-        INSERT INTO booking.refunds (id, showtime_id, booking_id, amount, currency, reason)
-        SELECT booking_internal.new_id(st.showtime_no), v.showtime_id, v.id, v_amount, v.currency,
-               'cancellation: ' || v_category  -- never the free text (refunds are money records, kept for years)
-          FROM booking.showtimes st WHERE st.id = v.showtime_id
-        RETURNING id INTO v_refund;
+        -- one refund per payment intent (a dearer exchange's difference was paid through its own); never the free
+        -- text (refunds are money records, kept for years)
+        v_refund := booking_internal.refund_booking(v.showtime_id, v.id, v_amount, 'cancellation: ' || v_category);
     END IF;
     UPDATE booking.outbox o SET status = 'SKIPPED'
      WHERE o.showtime_id = v.showtime_id AND o.booking_id = v.id AND o.kind = 'REMINDER' AND o.status = 'PENDING';

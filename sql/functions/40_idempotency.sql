@@ -78,12 +78,38 @@ COMMENT ON FUNCTION booking.purge_idempotency_keys() IS 'Deletes expired idempot
 CREATE FUNCTION booking.payable_booking(p_booking_id uuid, p_payment_intent_id text)
 RETURNS TABLE (booking_reference text, amount numeric(10,2), currency char(3), already_paid boolean)
 LANGUAGE plpgsql STABLE AS $$
-DECLARE v booking.bookings;
+DECLARE
+    v booking.bookings;
+    x booking.exchanges;
 BEGIN
     SELECT * INTO v FROM booking.bookings b WHERE b.id = p_booking_id;
     IF v.id IS NULL THEN
         PERFORM booking_internal.raise_error('BOOKING_NOT_FOUND', format('booking %s not found', p_booking_id),
             jsonb_build_object('bookingId', p_booking_id));
+    END IF;
+    -- the intent of a dearer exchange of this booking (issue 21): the difference is what is paid
+    x := booking_internal.exchange_of_intent(p_payment_intent_id);
+    IF x.id IS NOT NULL THEN
+        IF p_booking_id IS DISTINCT FROM x.booking_id AND p_booking_id IS DISTINCT FROM x.new_booking_id THEN
+            PERFORM booking_internal.raise_error('PAYMENT_MISMATCH', 'the payment intent does not belong to this booking',
+                jsonb_build_object('bookingId', p_booking_id, 'paymentIntentId', p_payment_intent_id));
+        END IF;
+        IF x.status = 'COMPLETED' THEN
+            RETURN QUERY SELECT v.reference, x.price_difference, x.currency, true;
+            RETURN;
+        END IF;
+        IF x.status = 'EXPIRED' OR x.payment_deadline <= booking.clock() THEN
+            PERFORM booking_internal.raise_error('PAYMENT_WINDOW_EXPIRED',
+                'the payment window of the exchange ended; the booking stays as it was',
+                jsonb_build_object('bookingReference', v.reference, 'paymentDeadline', x.payment_deadline,
+                                   'exchangeId', x.id));
+        END IF;
+        IF v.status <> 'CONFIRMED' THEN
+            PERFORM booking_internal.raise_error('BOOKING_NOT_PAYABLE', format('booking %s is %s', v.reference, v.status),
+                jsonb_build_object('bookingReference', v.reference, 'status', v.status));
+        END IF;
+        RETURN QUERY SELECT v.reference, x.price_difference, x.currency, false;
+        RETURN;
     END IF;
     IF v.payment_intent_id IS DISTINCT FROM p_payment_intent_id THEN
         PERFORM booking_internal.raise_error('PAYMENT_MISMATCH', 'the payment intent does not belong to this booking',
@@ -105,5 +131,6 @@ BEGIN
     RETURN QUERY SELECT v.reference, v.final_amount, v.currency, false;
 END $$;
 COMMENT ON FUNCTION booking.payable_booking(uuid, text) IS
-    'Checks a booking can be paid with this intent now (already_paid when it is CONFIRMED with it); raises BOOKING_NOT_FOUND, PAYMENT_MISMATCH, '
+    'Checks a booking can be paid with this intent now (already_paid when it is CONFIRMED with it; a dearer exchange''s '
+    'intent: its difference, already_paid once swapped); raises BOOKING_NOT_FOUND, PAYMENT_MISMATCH, '
     'PAYMENT_WINDOW_EXPIRED, BOOKING_NOT_PAYABLE.';

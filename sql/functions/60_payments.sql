@@ -122,8 +122,16 @@ DECLARE
     v_since timestamptz;
     v_until timestamptz;
     v_starts timestamptz;
+    x booking.exchanges;
 BEGIN
     PERFORM set_config('synchronous_commit', 'on', true);  -- durability class: the commit waits for the synchronous standby (docs/scaling.md)
+    -- a dearer exchange's intent: the new seats stay held until its deadline (not extended); the booking is unchanged
+    x := booking_internal.exchange_of_intent(p_payment_intent_id);
+    IF x.id IS NOT NULL THEN
+        RETURN QUERY SELECT b.id, b.reference, b.status, x.payment_deadline FROM booking.bookings b
+                      WHERE b.showtime_id = x.showtime_id AND b.id = x.booking_id;
+        RETURN;
+    END IF;
     SELECT * INTO v FROM booking.bookings b WHERE b.payment_intent_id = p_payment_intent_id FOR UPDATE;
     IF v.id IS NULL THEN
         PERFORM booking_internal.raise_error('BOOKING_NOT_FOUND', format('no booking for payment intent %s', p_payment_intent_id),
@@ -187,6 +195,7 @@ DECLARE
     v_detail  jsonb := '{}';
     v_booking booking.bookings;
     v_refund  jsonb;
+    v_x       booking.exchanges;
     r         record;
 BEGIN
     IF v_id IS NULL OR v_id !~ '^evt_' OR v_type IS NULL OR jsonb_typeof(v_obj) IS DISTINCT FROM 'object' THEN
@@ -205,6 +214,35 @@ BEGIN
     END IF;
 
     IF v_type LIKE 'payment_intent.%' THEN
+        v_x := booking_internal.exchange_of_intent(v_obj->>'id');
+    END IF;
+    IF v_x.id IS NOT NULL THEN
+        -- the difference of a dearer exchange (issue 21): succeeded swaps the seats (or refunds a late payment),
+        -- canceled expires the exchange; the rest changes nothing
+        v_booking.id := v_x.booking_id;
+        IF v_type = 'payment_intent.succeeded' THEN
+            BEGIN
+                SELECT * INTO r FROM booking.record_payment(v_obj->>'id', 'succeeded',
+                    booking.from_minor_units((v_obj->>'amount_received')::bigint, v_obj->>'currency'));
+                v_booking.id := r.booking_id;
+                v_detail := jsonb_build_object('status', r.status, 'paymentStatus', r.payment_status,
+                                               'refundId', r.refund_id, 'refundAmount', r.refund_amount);
+            EXCEPTION WHEN SQLSTATE 'MQ032' THEN  -- PAYMENT_MISMATCH: the provider took another amount
+                v_outcome := 'ERROR';
+                v_detail := jsonb_build_object('reason', SQLERRM, 'code', 'PAYMENT_MISMATCH');
+            END;
+        ELSIF v_type = 'payment_intent.payment_failed' AND v_x.status = 'PENDING_PAYMENT' THEN
+            SELECT * INTO r FROM booking.record_payment(v_obj->>'id', 'declined', NULL,
+                coalesce(v_obj#>>'{last_payment_error,decline_code}', v_obj#>>'{last_payment_error,code}'));
+            v_detail := jsonb_build_object('status', r.status);
+        ELSIF v_type = 'payment_intent.canceled' THEN
+            SELECT * INTO r FROM booking.record_payment(v_obj->>'id', 'failed', NULL, 'payment_intent_canceled');
+            v_detail := jsonb_build_object('status', r.status);
+        ELSE
+            v_outcome := 'IGNORED';
+        END IF;
+        v_detail := v_detail || jsonb_build_object('bookingId', v_booking.id, 'exchangeId', v_x.id);
+    ELSIF v_type LIKE 'payment_intent.%' THEN
         SELECT * INTO v_booking FROM booking.bookings b WHERE b.payment_intent_id = v_obj->>'id';
         IF v_booking.id IS NULL THEN
             -- not one of ours (or an intent whose booking was never committed): nothing to change
@@ -305,7 +343,8 @@ BEGIN
         PERFORM booking_internal.raise_error('REFUND_NOT_FOUND', format('refund %s not found', p_refund_id),
             jsonb_build_object('refundId', p_refund_id));
     END IF;
-    SELECT b.payment_intent_id INTO v_intent FROM booking.bookings b WHERE b.id = r.booking_id;
+    -- the refund's own intent (a late exchange payment), else the booking's
+    SELECT coalesce(r.payment_intent_id, b.payment_intent_id) INTO v_intent FROM booking.bookings b WHERE b.id = r.booking_id;
     IF r.status <> 'PENDING' THEN
         v_action := 'DONE';
     ELSIF v_intent IS NULL THEN
@@ -441,7 +480,9 @@ CREATE VIEW booking.payment_discrepancies AS
 WITH money AS (
     SELECT b.id, b.reference, b.status, b.payment_status, b.final_amount, b.currency, b.payment_intent_id,
            coalesce((SELECT sum(p.amount) FROM booking.payments p WHERE p.booking_id = b.id AND p.status = 'succeeded'), 0) AS paid,
-           (SELECT count(*) FROM booking.payments p WHERE p.booking_id = b.id AND p.status = 'succeeded') AS charges,
+           -- a dearer exchange's difference, paid with an intent of its own, is no second charge
+           (SELECT count(*) FROM booking.payments p WHERE p.booking_id = b.id AND p.status = 'succeeded'
+               AND NOT EXISTS (SELECT 1 FROM booking.exchanges x WHERE x.payment_intent_id = p.payment_intent_id)) AS charges,
            coalesce((SELECT sum(r.amount) FROM booking.refunds r WHERE r.booking_id = b.id AND r.status = 'SUCCEEDED'), 0) AS refunded,
            coalesce((SELECT sum(r.amount) FROM booking.refunds r WHERE r.booking_id = b.id AND r.status = 'PENDING'), 0) AS refund_pending,
            (SELECT min(r.created_at) FROM booking.refunds r WHERE r.booking_id = b.id AND r.status = 'PENDING') AS oldest_pending,

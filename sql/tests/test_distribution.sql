@@ -11,7 +11,8 @@ CREATE TEMP TABLE keyed_tables(rel) ON COMMIT DROP AS VALUES
     ('booking.holds'::regclass), ('booking.bookings'), ('booking.booking_seats'), ('booking.seat_claims'),
     ('booking.seat_status_history'), ('booking.payments'), ('booking.refunds'), ('booking.outbox'),
     ('booking.intent_cancellations'), ('booking.prices'), ('booking.channel_allocations'), ('booking.showtime_seating'),
-    ('booking.waitlist'), ('booking.on_sales'), ('booking.queue_entries'), ('booking.tickets'), ('booking.checkins');
+    ('booking.waitlist'), ('booking.on_sales'), ('booking.queue_entries'), ('booking.tickets'), ('booking.checkins'),
+    ('booking.exchanges');
 CREATE TEMP TABLE other_tables(rel, how) ON COMMIT DROP AS VALUES
     ('booking.showtimes'::regclass, 'reference'),
     ('booking.webhook_events'::regclass, 'distributed by its event id'),
@@ -101,6 +102,9 @@ CREATE TEMP TABLE finds_showtime(fn, how) ON COMMIT DROP AS VALUES
     ('booking_internal.hold_for_update(uuid,text)', 'DECODED_ID'),
     ('booking_internal.release_booking_seats(uuid,timestamp with time zone)', 'DECODED_ID'),
     ('booking.record_payment(text,text,numeric,text)', 'GLOBAL_KEY'),
+    ('booking.attach_exchange_intent(uuid,text)', 'DECODED_ID'),
+    ('booking.expire_overdue_exchanges(integer)', 'ALL_SHOWTIMES'),
+    ('booking.abandon_exchange(uuid)', 'DECODED_ID'),
     ('booking_internal.lock_rows(integer,text[])', 'SHOWTIME_NO'),
     ('booking_internal.waitlist_lock(integer,boolean)', 'SHOWTIME_NO'),
     ('booking_internal.enqueue_waitlist_offer(booking.waitlist,integer,jsonb)', 'DECODED_ID'),

@@ -1,7 +1,9 @@
 """POST /api/bookings/{bookingId}/exchange over HTTP (issue 21): bookings paid through the API and the fake Stripe,
-moved within a showtime and to another one, a cheaper move refunded through the provider, every refusal a stable
-error with nothing changed, and the Idempotency-Key replay."""
+moved within a showtime and to another one, a cheaper move refunded through the provider, a dearer one held until
+its difference is paid (then swapped; declined, never paid or paid late: the booking as it was), every refusal a
+stable error with nothing changed, and the Idempotency-Key replay."""
 
+import time
 import uuid
 
 import httpx
@@ -94,7 +96,6 @@ def test_equal_move_within_the_showtime(api, world):
 
 @pytest.mark.parametrize("case, status, code", [
     ("taken", 409, "SEAT_UNAVAILABLE"),
-    ("dearer", 409, "EXCHANGE_PAYMENT_REQUIRED"),
     ("other_cinema", 422, "EXCHANGE_OTHER_CINEMA"),
     ("unknown_seat", 404, "SEAT_NOT_FOUND"),
     ("unknown_showtime", 404, "SHOWTIME_NOT_FOUND"),
@@ -104,7 +105,6 @@ def test_refusals_change_nothing(api, world, case, status, code):
     b = _book(api, world["first"], ["seat-a1"])
     _book(api, world["first"], ["seat-a2"])
     body = {"taken": {"showtimeId": world["first"], "seatIds": ["seat-a2"]},
-            "dearer": {"showtimeId": world["first"], "seatIds": ["seat-b1"]},
             "other_cinema": {"showtimeId": world["other"], "seatIds": ["seat-a1"]},
             "unknown_seat": {"showtimeId": world["first"], "seatIds": ["seat-z9"]},
             "unknown_showtime": {"showtimeId": str(uuid.uuid4()), "seatIds": ["seat-a1"]},
@@ -131,3 +131,163 @@ def test_not_confirmed_and_unknown_and_too_late(api, world):
     late = _book(api, world["soon"], ["seat-a1"])
     r = _exchange(api, late["bookingId"], {"showtimeId": world["second"], "seatIds": ["seat-a1"]})
     assert r.status_code == 409 and r.json()["error"]["code"] == "TOO_LATE_TO_EXCHANGE"
+
+
+def _pay(api, booking_id, intent_id, token="tok_visa"):
+    return api.post("/api/payments/process", json={"bookingId": booking_id, "paymentIntentId": intent_id,
+                                                   "paymentMethod": {"type": "card", "token": token}})
+
+
+def _seats(world, showtime) -> dict:
+    return {r[0]: r[1] for r in world["db"].execute("SELECT seat_id, status FROM booking.seat_map(%s)", (showtime,))}
+
+
+def _found(api, b) -> dict:
+    return api.get(f"/api/bookings/{b['bookingReference']}", params={"email": b["email"]}).json()
+
+
+def _dearer(api, world, b, key=None):
+    """b (on A1 of the first showtime, 10.00) asks for B1 of the second (14.00): 202, 4.00 to pay."""
+    r = _exchange(api, b["bookingId"], {"showtimeId": world["second"], "seatIds": ["seat-b1"]}, key)
+    assert r.status_code == 202, r.text
+    return r.json()
+
+
+def test_dearer_answers_202_and_holds_the_new_seats(api, world):
+    b = _book(api, world["first"], ["seat-a1"])
+    key = uuid.uuid4().hex
+    body = _dearer(api, world, b, key)
+    assert set(body) >= {"bookingId", "bookingReference", "status", "showtimeId", "seats", "priceDifference",
+                         "paymentIntentId", "exchangeId", "paymentDeadline"}
+    assert body["status"] == "PENDING_PAYMENT" and body["bookingId"] == b["bookingId"]
+    assert body["bookingReference"] == b["bookingReference"] and body["showtimeId"] == world["second"]
+    assert body["priceDifference"] == 4.0 and [s["id"] for s in body["seats"]] == ["seat-b1"]
+    assert body["paymentIntentId"].startswith("pi_") and body["paymentIntentId"] != b["paymentIntentId"]
+    # the booking stays CONFIRMED on its old seat; the new one is claimed (a buyer is refused)
+    found = _found(api, b)
+    assert found["status"] == "CONFIRMED" and found["showtimeId"] == world["first"]
+    assert [s["id"] for s in found["seats"]] == ["seat-a1"]
+    assert _seats(world, world["second"])["seat-b1"] == "LOCKED"
+    rival = api.post("/api/bookings/hold", json={"showtimeId": world["second"], "seatIds": ["seat-b1"],
+                                                "sessionToken": uuid.uuid4().hex})
+    assert rival.status_code == 409 and rival.json()["error"]["code"] == "SEAT_UNAVAILABLE"
+    # the same key replays the answer; another exchange meanwhile waits for this one
+    again = _dearer(api, world, b, key)
+    assert again == body
+    other = _exchange(api, b["bookingId"], {"showtimeId": world["second"], "seatIds": ["seat-b2"]})
+    assert other.status_code == 409 and other.json()["error"]["code"] == "EXCHANGE_PENDING"
+    assert other.json()["error"]["details"]["exchangeId"] == body["exchangeId"]
+
+
+def test_dearer_paid_swaps_the_seats(api, world, fake_stripe):
+    b = _book(api, world["first"], ["seat-a1"])
+    body = _dearer(api, world, b)
+    pay = _pay(api, b["bookingId"], body["paymentIntentId"])
+    assert pay.status_code == 200, pay.text
+    assert pay.json() == {"success": True, "bookingReference": b["bookingReference"], "status": "CONFIRMED"}
+    found = _found(api, b)
+    assert found["status"] == "CONFIRMED" and found["showtimeId"] == world["second"]
+    assert [s["id"] for s in found["seats"]] == ["seat-b1"] and found["amount"] == 14.0
+    assert _seats(world, world["first"])["seat-a1"] == "AVAILABLE"
+    assert _seats(world, world["second"])["seat-b1"] == "BOOKED"
+    assert len(fake_stripe.charges_for(body["paymentIntentId"])) == 1
+    db = world["db"]
+    # the old seat's ticket is VOID, the new seat has a ticket
+    assert [(t["seatId"], t["status"]) for t in found["tickets"]] == [("seat-b1", "VALID")]
+    assert db.execute("SELECT count(*), count(voided_at) FROM booking.tickets WHERE booking_id = %s",
+                      (b["bookingId"],)).fetchone() == (1, 1)
+    assert db.execute("SELECT status FROM booking.exchanges WHERE id = %s", (body["exchangeId"],)).fetchone()[0] == "COMPLETED"
+    assert db.execute("SELECT count(*) FROM booking.outbox WHERE kind = 'EXCHANGE' AND booking_id = %s",
+                      (found["bookingId"],)).fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM booking.seat_status_history WHERE reason = 'EXCHANGED' AND booking_id IN (%s, %s)",
+                      (b["bookingId"], found["bookingId"])).fetchone()[0] == 2
+    # paying again charges nothing
+    again = _pay(api, b["bookingId"], body["paymentIntentId"])
+    assert again.status_code == 200 and again.json()["status"] == "CONFIRMED"
+    assert len(fake_stripe.charges_for(body["paymentIntentId"])) == 1
+
+
+def test_dearer_declined_changes_nothing(api, world):
+    b = _book(api, world["first"], ["seat-a1"])
+    body = _dearer(api, world, b)
+    r = _pay(api, b["bookingId"], body["paymentIntentId"], token="tok_chargeDeclined")
+    assert r.status_code == 402 and r.json()["error"]["code"] == "PAYMENT_DECLINED", r.text
+    found = _found(api, b)
+    assert found["status"] == "CONFIRMED" and found["showtimeId"] == world["first"]
+    assert [s["id"] for s in found["seats"]] == ["seat-a1"] and found["amount"] == 10.0
+    assert _seats(world, world["second"])["seat-b1"] == "LOCKED"  # still held: another card may be tried
+    ok = _pay(api, b["bookingId"], body["paymentIntentId"])
+    assert ok.status_code == 200, ok.text
+    assert [s["id"] for s in _found(api, b)["seats"]] == ["seat-b1"]
+
+
+@pytest.fixture
+def short_payment_window(world):
+    db = world["db"]
+    old = db.execute("SELECT value FROM booking.settings WHERE key = 'payment_window_seconds'").fetchone()[0]
+    db.execute("UPDATE booking.settings SET value = '2' WHERE key = 'payment_window_seconds'")
+    yield 2
+    db.execute("UPDATE booking.settings SET value = %s WHERE key = 'payment_window_seconds'", (old,))
+
+
+def test_dearer_never_paid_leaves_the_booking_as_it_was(api, world, short_payment_window, fake_stripe, api_server):
+    b = _book(api, world["first"], ["seat-a1"])
+    body = _dearer(api, world, b)
+    time.sleep(short_payment_window + 0.5)
+    world["db"].execute("SELECT * FROM booking.expire_overdue_payments()")
+    assert world["db"].execute("SELECT status FROM booking.exchanges WHERE id = %s",
+                               (body["exchangeId"],)).fetchone()[0] == "EXPIRED"
+    found = _found(api, b)
+    assert found["status"] == "CONFIRMED" and found["showtimeId"] == world["first"]
+    assert [s["id"] for s in found["seats"]] == ["seat-a1"] and found["amount"] == 10.0
+    assert _seats(world, world["second"])["seat-b1"] == "AVAILABLE"
+    r = _pay(api, b["bookingId"], body["paymentIntentId"])
+    assert r.status_code == 410 and r.json()["error"]["code"] == "PAYMENT_WINDOW_EXPIRED", r.text
+    assert fake_stripe.charges_for(body["paymentIntentId"]) == []
+    # paid at Stripe anyway before the job cancelled the intent: the webhook refunds it in full, nothing moves
+    status, _h, _b = fake_stripe.handle("POST", f"/v1/payment_intents/{body['paymentIntentId']}/confirm",
+                                        {"Authorization": f"Bearer {fake_stripe.api_key}"},
+                                        [("payment_method", "tok_visa")])
+    assert status == 200
+    [event] = fake_stripe.events_for(body["paymentIntentId"], "payment_intent.succeeded")
+    code, result = fake_stripe.send_webhook(api_server + "/api/payments/webhook", event)
+    assert code == 200 and result["outcome"] == "APPLIED", result
+    [refund] = fake_stripe.refunds_for(body["paymentIntentId"])
+    assert refund["amount"] == 400
+    assert [s["id"] for s in _found(api, b)["seats"]] == ["seat-a1"]
+
+
+def test_dearer_paid_through_the_webhook(api, world, fake_stripe, api_server):
+    b = _book(api, world["first"], ["seat-a1"])
+    body = _dearer(api, world, b)
+    status, _h, _b = fake_stripe.handle("POST", f"/v1/payment_intents/{body['paymentIntentId']}/confirm",
+                                        {"Authorization": f"Bearer {fake_stripe.api_key}"},
+                                        [("payment_method", "tok_visa")])
+    assert status == 200
+    [event] = fake_stripe.events_for(body["paymentIntentId"], "payment_intent.succeeded")
+    code, result = fake_stripe.send_webhook(api_server + "/api/payments/webhook", event)
+    assert code == 200 and result["outcome"] == "APPLIED", result
+    found = _found(api, b)
+    assert found["showtimeId"] == world["second"] and [s["id"] for s in found["seats"]] == ["seat-b1"]
+    # the process call afterwards (or a redelivery) swaps nothing more and charges nothing more
+    code, again = fake_stripe.send_webhook(api_server + "/api/payments/webhook", event)
+    assert code == 200 and again["outcome"] == "DUPLICATE"
+    pay = _pay(api, b["bookingId"], body["paymentIntentId"])
+    assert pay.status_code == 200 and pay.json()["status"] == "CONFIRMED", pay.text
+    assert len(fake_stripe.charges_for(body["paymentIntentId"])) == 1
+    assert world["db"].execute("SELECT count(*) FROM booking.bookings WHERE reference = %s AND status = 'CONFIRMED'",
+                               (b["bookingReference"],)).fetchone()[0] == 1
+
+
+def test_dearer_paid_after_3d_secure(api, world, fake_stripe):
+    b = _book(api, world["first"], ["seat-a1"])
+    body = _dearer(api, world, b)
+    r = _pay(api, b["bookingId"], body["paymentIntentId"], token="tok_threeDSecure2Required")
+    assert r.status_code == 202 and r.json()["status"] == "REQUIRES_ACTION", r.text
+    assert r.json()["bookingStatus"] == "CONFIRMED" and r.json()["paymentDeadline"] == body["paymentDeadline"]
+    assert [s["id"] for s in _found(api, b)["seats"]] == ["seat-a1"]  # nothing moves before the money
+    fake_stripe.complete_3ds(body["paymentIntentId"])
+    done = api.post("/api/payments/process", json={"bookingId": b["bookingId"],
+                                                   "paymentIntentId": body["paymentIntentId"]})
+    assert done.status_code == 200 and done.json()["status"] == "CONFIRMED", done.text
+    assert [s["id"] for s in _found(api, b)["seats"]] == ["seat-b1"]

@@ -2,6 +2,7 @@
 real test database (with the demo data) and the fake Stripe server. Nothing of ours is mocked."""
 
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -107,6 +108,26 @@ class Showtimes:
                 return sid
         raise AssertionError(f"no unused future showtime in {auditorium}")
 
+    def take_pair(self) -> tuple[str, str]:
+        """Two unused future showtimes of one film at one cinema on one local date (an exchange's from and to)."""
+        rows = self.conn.execute(
+            """SELECT st.movie_id, a.cinema_id, booking.local_date(st.starts_at, c.time_zone), st.id::text
+                 FROM booking.showtimes st JOIN booking.auditoriums a ON a.id = st.auditorium_id
+                 JOIN booking.cinemas c ON c.id = a.cinema_id
+                WHERE NOT st.is_cancelled AND st.starts_at > now() + interval '1 day' AND c.name LIKE 'Marquee %%'
+                  AND NOT EXISTS (SELECT 1 FROM booking.seat_claims cl WHERE cl.showtime_id = st.id)
+                ORDER BY st.starts_at""").fetchall()
+        groups: dict = {}
+        for movie, cinema, day, sid in rows:
+            if sid in self.used:
+                continue
+            group = groups.setdefault((movie, cinema, day), [])
+            group.append(sid)
+            if len(group) == 2:
+                self.used.update(group)
+                return group[0], group[1]
+        raise AssertionError("no two unused future showtimes of one film at one cinema on one day")
+
 
 @pytest.fixture(scope="session")
 def showtimes(db) -> Showtimes:
@@ -115,6 +136,28 @@ def showtimes(db) -> Showtimes:
 
 def seat_status(conn, showtime_id: str, code: str) -> str:
     return conn.execute("SELECT status FROM booking.seat_map(%s) WHERE seat_id = %s", (showtime_id, code)).fetchone()[0]
+
+
+def middle_seats(http, showtime: str, n: int, max_price=None, types=("STANDARD",)) -> list[dict]:
+    """The first n seats of a block of a row (seats between aisles) that is wholly free and plain (no companion
+    or channel seat) and at least n + 2 long, of the types and at most max_price each when given: neither taking
+    nor leaving them can trip the lone-seat rule, and the next call takes another block."""
+    special = {f["id"] for f in http.get(f"/api/showtimes/{showtime}/seat-features").json()}
+    for row in http.get(f"/api/showtimes/{showtime}/seats").json()["layout"]["rows"]:
+        seats = sorted(row["seats"], key=lambda s: s["x"])
+        blocks, block = [], []
+        for s in seats:
+            if block and s["x"] - block[-1]["x"] > 1:
+                blocks.append(block)
+                block = []
+            block.append(s)
+        blocks.append(block)
+        for block in blocks:
+            if len(block) >= n + 2 and all(
+                    s["status"] == "AVAILABLE" and s["type"] in types and s["id"] not in special
+                    and (max_price is None or float(s["price"]) <= float(max_price)) for s in block):
+                return [{**s, "rowLabel": row["label"]} for s in block[:n]]
+    raise AssertionError(f"no free block of {n} + 2 plain seats in {showtime}")
 
 
 def book_via_api(http: httpx.Client, showtime_id: str, seats: list[str], email: str, token: str = "tok_visa") -> dict:
@@ -131,6 +174,35 @@ def book_via_api(http: httpx.Client, showtime_id: str, seats: list[str], email: 
                                                     "paymentMethod": {"type": "card", "token": token}})
     assert pay.status_code == 200, pay.text
     return c
+
+
+async def open_exchange(page, web, booking, email, target):
+    """The booking page of a booking, its "Change seats or time" panel open on the target showtime's seat map."""
+    await page.goto(web + "/booking")
+    await page.get_by_label("Booking reference").fill(booking["bookingReference"])
+    await page.get_by_label("Email used for the booking").fill(email)
+    await page.get_by_role("button", name="Find booking").click()
+    await expect(page.get_by_role("heading", name="Change seats or time")).to_be_visible()
+    await page.wait_for_load_state("load")
+    opener = page.get_by_role("button", name="Change seats or time")
+    await opener.click()
+    await expect(opener).to_have_attribute("aria-expanded", "true")
+    picker = page.get_by_label("Showtime", exact=True)
+    await expect(picker.locator(f'option[value="{target}"]')).to_have_count(1)
+    await picker.select_option(target)
+    await expect(page.locator("#x-map-state")).to_contain_text("Seat map of")
+
+
+async def grab_on_the_way(page, http, showtime: str, seat: str) -> None:
+    """Another customer holds the seat while this page's exchange request is on its way (a lost race the live
+    map could not show yet): the request goes on once the hold is made."""
+    async def race(route):
+        hold = http.post("/api/bookings/hold", json={"showtimeId": showtime, "seatIds": [seat],
+                                                     "sessionToken": uuid.uuid4().hex})
+        assert hold.status_code == 201, hold.text
+        await route.continue_()
+
+    await page.route(re.compile(r".*/api/bookings/[^/]+/exchange$"), race, times=1)
 
 
 # Operators for the admin pages: made with the bootstrap OWNER key, logged in through /admin/login.

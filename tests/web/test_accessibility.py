@@ -17,7 +17,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from .conftest import BOOTSTRAP, ROOT, book_via_api, log_in, operator
+from .conftest import BOOTSTRAP, ROOT, book_via_api, grab_on_the_way, log_in, middle_seats, open_exchange, operator
 from .test_waiting_room import sell_out, sold_out_room
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
@@ -50,6 +50,7 @@ class Site:
     cinema_id: str = ""  # the showtime's cinema and its local date, for the home page
     day: str = ""
     queued: str = ""     # another showtime, with a waiting room that opens in an hour (issue 20)
+    exchange: tuple = ()  # two more showtimes of one film at one cinema: an exchange's from and to (issue 21)
     sold_out: str = ""   # a waiting room that has sold out: the page offers the waiting list (issue 21)
 
     def seat(self) -> str:
@@ -67,6 +68,20 @@ class Site:
             await expect(page.locator("#countdown")).to_contain_text(re.compile(r"held for you for \d+:\d\d"))
             await expect(page.locator("#total")).not_to_be_empty()
         return seats
+
+    async def open_exchange(self, page) -> dict:
+        """A booking of the exchange's first showtime, its "Change seats or time" panel open on the second one's
+        seat map with a seat of the same price chosen; returns that seat."""
+        source, target = self.exchange
+        old = middle_seats(self.http, source, 1, types=("PREMIUM",))[0]  # auditoriums have few standard seats
+        email = f"axe+{uuid.uuid4().hex[:6]}@example.com"
+        booking = book_via_api(self.http, source, [old["id"]], email)
+        seat = middle_seats(self.http, target, 1, max_price=old["price"], types=("STANDARD", "PREMIUM"))[0]
+        await open_exchange(page, self.web, booking, email, target)
+        button = page.locator(f'#x-seatmap button[data-seat="{seat["id"]}"]')
+        await button.click()
+        await expect(button).to_have_attribute("aria-pressed", "true")
+        return seat
 
     def booking(self) -> tuple[dict, str]:
         email = f"axe+{uuid.uuid4().hex[:6]}@example.com"
@@ -97,7 +112,7 @@ def site(web, showtimes, db) -> Site:
                           (sold_out,)).fetchone()[0]:
                 break
             time.sleep(0.1)
-        site = Site(web, http, showtime_id, owner, free, cinema_id, day, queued, sold_out)
+        site = Site(web, http, showtime_id, owner, free, cinema_id, day, queued, showtimes.take_pair(), sold_out)
         site.booking()  # a sold seat on the map from the start
         yield site
 
@@ -251,6 +266,43 @@ async def login(page, site):
     await expect(page.locator("#login-message")).to_have_text("Wrong email or password.")
 
 
+async def exchange_chosen(page, site):
+    """"Change seats or time": another showtime's seat map, a seat chosen."""
+    await site.open_exchange(page)
+    await expect(page.locator("#x-chosen li")).to_have_count(1)
+
+
+async def exchange_moved(page, site):
+    await site.open_exchange(page)
+    await page.get_by_role("button", name="Change my booking").click()
+    await expect(page.locator("#x-result")).to_have_attribute("data-outcome", "moved")
+
+
+async def exchange_refused(page, site):
+    """The chosen seat was taken by another customer meanwhile: the refusal names it."""
+    seat = await site.open_exchange(page)
+    await grab_on_the_way(page, site.http, site.exchange[1], seat["id"])
+    await page.get_by_role("button", name="Change my booking").click()
+    await expect(page.locator("#x-result")).to_contain_text("Nothing was changed")
+
+
+async def exchange_to_pay(page, site):
+    """A dearer move's 202 PENDING_PAYMENT (the contract being built; played by page.route until the API has it):
+    the difference and the deadline, a test card and the pay button."""
+    async def pending(route):
+        await route.fulfill(status=202, json={
+            "bookingId": str(uuid.uuid4()), "bookingReference": "BK20990101ZZZZ", "status": "PENDING_PAYMENT",
+            "showtimeId": site.exchange[1], "seats": [{"id": "seat-x1", "rowLabel": "X", "seatNumber": 1,
+                                                       "type": "PREMIUM", "price": 13}],
+            "priceDifference": 2.5, "paymentIntentId": "pi_axe", "exchangeId": str(uuid.uuid4()),
+            "paymentDeadline": (datetime.now(timezone.utc) + timedelta(minutes=10)).isoformat()})
+    await page.route(re.compile(r".*/api/bookings/[^/]+/exchange$"), pending)
+    await site.open_exchange(page)
+    await page.get_by_role("button", name="Change my booking").click()
+    await expect(page.locator("#x-result")).to_have_attribute("data-outcome", "pending")
+    await expect(page.locator("#x-pay-form")).to_be_visible()
+
+
 async def not_found(page, site):
     await page.goto(f"{site.web}/showtime/{uuid.uuid4()}")
     await expect(page.locator("h1")).to_be_visible()
@@ -275,6 +327,10 @@ PAGES = [  # (name, how to bring a new page into the state checked): one line pe
     ("door scanner: a scan refused", checkin),
     ("login: wrong password", login),
     ("not found", not_found),
+    ("exchange: another showtime's seat map, a seat chosen", exchange_chosen),
+    ("exchange: moved", exchange_moved),
+    ("exchange: refused, a seat taken meanwhile", exchange_refused),
+    ("exchange: a dearer move's difference to pay", exchange_to_pay),
 ]
 
 

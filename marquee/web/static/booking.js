@@ -40,6 +40,8 @@
         document.getElementById("status").textContent = "Status: Cancelled";
         btn.hidden = true;
         reason.disabled = true;
+        var exchange = document.getElementById("exchange");  // a cancelled booking cannot be changed any more
+        if (exchange) exchange.hidden = true;
         var policy = document.getElementById("cancel-policy");
         if (policy) policy.hidden = true;
       }, function (e) {

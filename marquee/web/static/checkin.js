@@ -12,7 +12,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var QUEUE_KEY = "marquee.checkin.queue", DEVICE_KEY = "marquee.checkin.device", LAST_KEY = "marquee.checkin.last";
   var me = null, manifest = null, keys = {}, tickets = {}, scans = {}, door = "", online = navigator.onLine !== false;
-  var lastAdmitted = null, syncing = false, busy = false, recent = {}, stream = null, detector = null;
+  var lastAdmitted = null, syncing = false, busy = false, waiting = null, recent = {}, stream = null, detector = null;
 
   var deviceId = localStorage.getItem(DEVICE_KEY);
   if (!deviceId) { deviceId = "web-" + M.uuid().replace(/-/g, "").slice(0, 12); localStorage.setItem(DEVICE_KEY, deviceId); }
@@ -146,8 +146,12 @@
   // ---- one scan: online through the API, offline (or when the network fails) here
   function scan(code) {
     code = (code || "").trim();
-    if (!code || busy || !manifest) return Promise.resolve();
+    if (!code || !manifest) return Promise.resolve();
+    // a code scanned while the previous one is still being decided is decided next, never dropped (a door
+    // scanner reads the next ticket as soon as it is shown); only the latest one waits
+    if (busy) { waiting = code; return Promise.resolve(); }
     busy = true;
+    $("result").setAttribute("aria-busy", "true");
     var local = parse(code), t = local && tickets[local.ticketId];
     var step = !online ? decideOffline(code) :
       M.api("POST", "/api/checkin/scan", { code: code, showtimeId: manifest.showtimeId, door: door || null, deviceId: deviceId })
@@ -177,9 +181,14 @@
             result(e.code || "ERROR", seat, e.status === 403 ? "Your role or cinemas do not allow this: " + e.message : e.message, false);
           }
         });
-    return step.then(function () { busy = false; }, function (err) {
+    function done() {
       busy = false;
+      $("result").removeAttribute("aria-busy");
+      if (waiting) { var next = waiting; waiting = null; scan(next); }
+    }
+    return step.then(done, function (err) {
       result("ERROR", "", String((err && err.message) || err), !online);
+      done();
     });
   }
 

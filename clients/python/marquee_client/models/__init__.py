@@ -49,6 +49,7 @@ from .error_detail_details import ErrorDetailDetails
 from .exchange_best import ExchangeBest
 from .exchange_best_available import ExchangeBestAvailable
 from .exchange_best_available_types_type_0_item import ExchangeBestAvailableTypesType0Item
+from .exchange_pending_response import ExchangePendingResponse
 from .exchange_response import ExchangeResponse
 from .exchange_seats import ExchangeSeats
 from .find_response_200 import FindResponse200
@@ -175,6 +176,7 @@ __all__ = (
     "ExchangeBest",
     "ExchangeBestAvailable",
     "ExchangeBestAvailableTypesType0Item",
+    "ExchangePendingResponse",
     "ExchangeResponse",
     "ExchangeSeats",
     "FindResponse200",

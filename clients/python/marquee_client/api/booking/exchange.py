@@ -9,6 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.exchange_best import ExchangeBest
+from ...models.exchange_pending_response import ExchangePendingResponse
 from ...models.exchange_response import ExchangeResponse
 from ...models.exchange_seats import ExchangeSeats
 from ...types import Response
@@ -41,11 +42,16 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | ExchangeResponse | None:
+) -> Error | ExchangePendingResponse | ExchangeResponse | None:
     if response.status_code == 200:
         response_200 = ExchangeResponse.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 202:
+        response_202 = ExchangePendingResponse.from_dict(response.json())
+
+        return response_202
 
     if response.status_code == 404:
         response_404 = Error.from_dict(response.json())
@@ -90,7 +96,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | ExchangeResponse]:
+) -> Response[Error | ExchangePendingResponse | ExchangeResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -104,8 +110,9 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ExchangeBest | ExchangeSeats,
-) -> Response[Error | ExchangeResponse]:
-    """Change seats or showtime of a booking (Idempotency-Key supported); refunds a cheaper exchange
+) -> Response[Error | ExchangePendingResponse | ExchangeResponse]:
+    """Change seats or showtime of a booking (Idempotency-Key supported): 200 done (a cheaper exchange is
+    refunded); 202 PENDING_PAYMENT when it costs more
 
     Args:
         booking_id (UUID):
@@ -117,7 +124,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | ExchangeResponse]
+        Response[Error | ExchangePendingResponse | ExchangeResponse]
     """
 
     kwargs = _get_kwargs(
@@ -137,8 +144,9 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ExchangeBest | ExchangeSeats,
-) -> Error | ExchangeResponse | None:
-    """Change seats or showtime of a booking (Idempotency-Key supported); refunds a cheaper exchange
+) -> Error | ExchangePendingResponse | ExchangeResponse | None:
+    """Change seats or showtime of a booking (Idempotency-Key supported): 200 done (a cheaper exchange is
+    refunded); 202 PENDING_PAYMENT when it costs more
 
     Args:
         booking_id (UUID):
@@ -150,7 +158,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | ExchangeResponse
+        Error | ExchangePendingResponse | ExchangeResponse
     """
 
     return sync_detailed(
@@ -165,8 +173,9 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ExchangeBest | ExchangeSeats,
-) -> Response[Error | ExchangeResponse]:
-    """Change seats or showtime of a booking (Idempotency-Key supported); refunds a cheaper exchange
+) -> Response[Error | ExchangePendingResponse | ExchangeResponse]:
+    """Change seats or showtime of a booking (Idempotency-Key supported): 200 done (a cheaper exchange is
+    refunded); 202 PENDING_PAYMENT when it costs more
 
     Args:
         booking_id (UUID):
@@ -178,7 +187,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | ExchangeResponse]
+        Response[Error | ExchangePendingResponse | ExchangeResponse]
     """
 
     kwargs = _get_kwargs(
@@ -196,8 +205,9 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ExchangeBest | ExchangeSeats,
-) -> Error | ExchangeResponse | None:
-    """Change seats or showtime of a booking (Idempotency-Key supported); refunds a cheaper exchange
+) -> Error | ExchangePendingResponse | ExchangeResponse | None:
+    """Change seats or showtime of a booking (Idempotency-Key supported): 200 done (a cheaper exchange is
+    refunded); 202 PENDING_PAYMENT when it costs more
 
     Args:
         booking_id (UUID):
@@ -209,7 +219,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | ExchangeResponse
+        Error | ExchangePendingResponse | ExchangeResponse
     """
 
     return (
