@@ -24,7 +24,7 @@ FILTERED = {"MANAGER_B"}
 TABLES = ("cinemas", "auditoriums", "seats", "movies", "showtimes", "prices", "promo_codes", "seat_claims", "holds",
           "bookings", "booking_seats", "refunds", "channel_allocations", "companion_seats", "showtime_seating",
           "outbox", "operators", "api_keys", "operator_sessions", "audit_log", "waitlist", "on_sales", "queue_entries",
-          "tickets", "checkins", "checkin_conflicts")
+          "movie_on_sales", "tickets", "checkins", "checkin_conflicts")
 _seats = (f"seat-{r}{n}" for r in "abcdefgh" for n in range(1, 13))
 _times = itertools.count()
 _door_seats = (f"seat-{r}{n}" for r in "abcdefgh" for n in range(1, 13))
@@ -40,6 +40,7 @@ class World:
 
     def __init__(self, http, db, cast):
         self.http, self.db, self.cast = http, db, cast
+        self.scheduled_movies: list[str] = []
         a = cast.cinema_a
         layout = {"rows": [{"label": r, "seats": [{"number": n} for n in range(1, 13)]} for r in "ABCDEFGH"]
                   + [{"label": "W", "seats": [{"number": 1, "type": "WHEELCHAIR"}, {"number": 2}, {"number": 3}]}]}
@@ -80,6 +81,7 @@ class World:
         r = self.http.post("/api/admin/movies", headers=BOOTSTRAP, json={"title": f"Matrix {_u()}", "durationMinutes": 90})
         assert r.status_code == 201, r.text
         movie = r.json()["id"]
+        self.scheduled_movies.append(movie)
         r = self.http.post("/api/admin/showtimes", headers=BOOTSTRAP, json={
             "movieId": movie, "auditoriumId": self.auditorium, "startsAt": self.start(), "prices": {"STANDARD": 10.00}})
         assert r.status_code == 201, r.text
@@ -233,7 +235,11 @@ CASES = {
 def world(http, cast, db_url):
     import psycopg
     with psycopg.connect(db_url, autocommit=True) as conn:
-        yield World(http, conn, cast)
+        w = World(http, conn, cast)
+        yield w
+        # a movie's on-sale stands for its showtimes created later (booking.movie_on_sales): these "Matrix ..."
+        # movies sort first by title, where other modules pick the movie for their new showtimes
+        conn.execute("DELETE FROM booking.movie_on_sales WHERE movie_id = ANY (%s::uuid[])", (w.scheduled_movies,))
 
 
 def admin_routes(http) -> set[tuple[str, str]]:

@@ -22,7 +22,9 @@ def _iso(dt: datetime) -> str:
 def showtime(http, db):
     """A new showtime of a demo auditorium in a free slot far in the future."""
     movie, auditorium = db.execute(
-        "SELECT (SELECT id::text FROM booking.movies ORDER BY title LIMIT 1), "
+        # a movie without a standing on-sale (booking.movie_on_sales): its new showtime has no schedule of its own
+        "SELECT (SELECT id::text FROM booking.movies m WHERE NOT EXISTS (SELECT 1 FROM booking.movie_on_sales s "
+        "        WHERE s.movie_id = m.id) ORDER BY title LIMIT 1), "
         "(SELECT id::text FROM booking.auditoriums ORDER BY name LIMIT 1)").fetchone()
     for _ in range(200):
         start = datetime(2034, 1, 1, tzinfo=timezone.utc) + timedelta(hours=5 * next(_slots) + 5 * 24 * (uuid.uuid4().int % 300))
