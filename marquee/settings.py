@@ -3,11 +3,11 @@
     settings = load()          # at start-up of each process; a bad value stops it with the variable's name
 
 Field names are the variables' names (DATABASE_URL -> database_url); an empty variable counts as unset.
-docs/configuration.md documents each one, and tests/test_settings.py fails when a variable is missing there or
+docs/configuration.md documents each one, and tests/test_structure.py fails when a variable is missing there or
 documented with another default.
 
 Engine settings (hold TTL, payment window, ...) are rules of the SQL functions: their defaults and descriptions
-are the rows of booking.settings, defined once in sql/functions/01_settings.sql. Here they are only optional
+are the rows of booking.settings, defined once in sql/functions/02_settings.sql. Here they are only optional
 overrides (`engine_overrides()`), which `python -m marquee.migrate` writes into that table.
 """
 
@@ -147,7 +147,7 @@ class Settings(BaseSettings):
     reports_refresh_seconds: float = Field(300.0, gt=0)
     pii_retention_check_seconds: float = Field(3600.0, gt=0)
 
-    # ---- engine setting overrides: unset = the default row of booking.settings (sql/functions/01_settings.sql)
+    # ---- engine setting overrides: unset = the default row of booking.settings (sql/functions/02_settings.sql)
     hold_ttl_seconds: NonNegativeInt | None = Field(None, json_schema_extra=_derived("booking.settings"))
     max_seats_per_hold: NonNegativeInt | None = Field(None, json_schema_extra=_derived("booking.settings"))
     payment_window_seconds: NonNegativeInt | None = Field(None, json_schema_extra=_derived("booking.settings"))

@@ -19,6 +19,7 @@ from playwright.async_api import expect
 
 from .conftest import BOOTSTRAP, ROOT, book_via_api, grab_on_the_way, log_in, middle_seats, open_exchange, operator
 from .test_waiting_room import sell_out, sold_out_room
+from .test_waitlist_offer import offered_entry
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa"]
 AXE_JS = ROOT / ".data" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
@@ -52,6 +53,7 @@ class Site:
     queued: str = ""     # another showtime, with a waiting room that opens in an hour (issue 20)
     exchange: tuple = ()  # two more showtimes of one film at one cinema: an exchange's from and to (issue 21)
     sold_out: str = ""   # a waiting room that has sold out: the page offers the waiting list (issue 21)
+    db: object = None    # the test database (autocommit), for states only psql can set up
 
     def seat(self) -> str:
         return self.free.pop(0)
@@ -112,7 +114,7 @@ def site(web, showtimes, db) -> Site:
                           (sold_out,)).fetchone()[0]:
                 break
             time.sleep(0.1)
-        site = Site(web, http, showtime_id, owner, free, cinema_id, day, queued, showtimes.take_pair(), sold_out)
+        site = Site(web, http, showtime_id, owner, free, cinema_id, day, queued, showtimes.take_pair(), sold_out, db)
         site.booking()  # a sold seat on the map from the start
         yield site
 
@@ -303,6 +305,13 @@ async def exchange_to_pay(page, site):
     await expect(page.locator("#x-pay-form")).to_be_visible()
 
 
+async def waitlist_offer(page, site):
+    entry = await offered_entry(site.db, site.http)
+    await page.goto(site.web + entry["offer"]["bookingUrl"])
+    await expect(page.locator("#message")).to_contain_text("held for you from the waiting list")
+    await expect(page.locator("#countdown")).to_contain_text(re.compile(r"held for you for \d+:\d\d"))
+
+
 async def not_found(page, site):
     await page.goto(f"{site.web}/showtime/{uuid.uuid4()}")
     await expect(page.locator("h1")).to_be_visible()
@@ -331,6 +340,7 @@ PAGES = [  # (name, how to bring a new page into the state checked): one line pe
     ("exchange: moved", exchange_moved),
     ("exchange: refused, a seat taken meanwhile", exchange_refused),
     ("exchange: a dearer move's difference to pay", exchange_to_pay),
+    ("waiting-list offer: the offered seats held in the booking page", waitlist_offer),
 ]
 
 

@@ -10,7 +10,9 @@ from playwright.async_api import expect
 from psycopg.types.json import Jsonb
 
 
-async def test_offer_link_opens_the_hold_and_books_it(web, new_page, db, http):
+async def offered_entry(db, http) -> dict:
+    """A 3-seat showtime held in full by another session, a party of 2 on its waiting list, the hold released:
+    the elected leader offers the party two seats; returns the entry (status OFFERED, its offer and link)."""
     tag = uuid.uuid4().hex[:8]
     layout = {"rows": [{"label": "A", "seats": [{"number": n} for n in range(1, 4)]}]}
     cinema = db.execute("SELECT booking.create_cinema(%s, 'Web', 'Europe/London', 'GBP')", (f"Offer {tag}",)).fetchone()[0]
@@ -31,8 +33,13 @@ async def test_offer_link_opens_the_hold_and_books_it(web, new_page, db, http):
             break
         await asyncio.sleep(0.2)
     assert entry["status"] == "OFFERED", entry
-    link = entry["offer"]["bookingUrl"]
-    assert link == f"/showtime/{st}?waitlist={wid}"
+    assert entry["offer"]["bookingUrl"] == f"/showtime/{st}?waitlist={wid}"
+    return entry
+
+
+async def test_offer_link_opens_the_hold_and_books_it(web, new_page, db, http):
+    entry = await offered_entry(db, http)
+    wid, link = entry["waitlistId"], entry["offer"]["bookingUrl"]
 
     page = await new_page()
     await page.goto(web + link)
