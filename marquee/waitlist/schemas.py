@@ -7,11 +7,10 @@ from uuid import UUID
 
 from msgspec import Meta
 
-from ..booking.schemas import HeldSeat, SeatType
+from ..booking.schemas import HeldSeat, Phone, SeatType
 from ..http.schemas import Camel, Email, ShortText
 
 WaitlistStatus = Literal["WAITING", "OFFERED", "BOOKED", "EXPIRED", "CANCELLED"]
-Phone = Annotated[str, Meta(max_length=32)]
 
 
 class WaitlistRequest(Camel):
