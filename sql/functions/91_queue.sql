@@ -60,13 +60,9 @@ CREATE FUNCTION booking_internal.on_sale_json(p_showtime_id uuid) RETURNS jsonb 
 $$;
 COMMENT ON FUNCTION booking_internal.on_sale_json(uuid) IS 'Internal: an on-sale schedule as JSON (API field names).';
 
-CREATE FUNCTION booking.set_on_sale(p_showtime_id uuid, p_opens_at timestamptz, p_queue boolean DEFAULT true,
-                                    p_admit_per_minute int DEFAULT NULL, p_admission_minutes int DEFAULT NULL)
-RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-    v_actor booking.actor := booking.require('showtimes.manage', booking_internal.showtime_cinema(p_showtime_id));
+CREATE FUNCTION booking_internal.check_on_sale_args(p_opens_at timestamptz, p_admit_per_minute int,
+                                                    p_admission_minutes int) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM booking.showtime_context(p_showtime_id);
     IF p_opens_at IS NULL THEN
         PERFORM booking_internal.raise_error('VALIDATION_ERROR', 'opensAt is required', jsonb_build_object('field', 'opensAt'));
     END IF;
@@ -78,6 +74,18 @@ BEGIN
         PERFORM booking_internal.raise_error('VALIDATION_ERROR', 'admissionMinutes must be 1..1440',
             jsonb_build_object('field', 'admissionMinutes'));
     END IF;
+END $$;
+COMMENT ON FUNCTION booking_internal.check_on_sale_args(timestamptz, int, int) IS
+    'Internal: the arguments of an on-sale schedule (a showtime''s or a movie''s); raises VALIDATION_ERROR naming the field.';
+
+CREATE FUNCTION booking.set_on_sale(p_showtime_id uuid, p_opens_at timestamptz, p_queue boolean DEFAULT true,
+                                    p_admit_per_minute int DEFAULT NULL, p_admission_minutes int DEFAULT NULL)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    v_actor booking.actor := booking.require('showtimes.manage', booking_internal.showtime_cinema(p_showtime_id));
+BEGIN
+    PERFORM booking.showtime_context(p_showtime_id);
+    PERFORM booking_internal.check_on_sale_args(p_opens_at, p_admit_per_minute, p_admission_minutes);
     INSERT INTO booking.on_sales (showtime_id, opens_at, queue, admit_per_minute, admission_minutes, updated_by)
     VALUES (p_showtime_id, p_opens_at, coalesce(p_queue, true), p_admit_per_minute, coalesce(p_admission_minutes, 10),
             v_actor.label)
@@ -560,17 +568,7 @@ DECLARE
     v jsonb := '[]';
     v_actor booking.actor;
 BEGIN
-    IF p_opens_at IS NULL THEN
-        PERFORM booking_internal.raise_error('VALIDATION_ERROR', 'opensAt is required', jsonb_build_object('field', 'opensAt'));
-    END IF;
-    IF p_admit_per_minute IS NOT NULL AND p_admit_per_minute NOT BETWEEN 1 AND 100000 THEN
-        PERFORM booking_internal.raise_error('VALIDATION_ERROR', 'admitPerMinute must be 1..100000',
-            jsonb_build_object('field', 'admitPerMinute'));
-    END IF;
-    IF p_admission_minutes IS NOT NULL AND p_admission_minutes NOT BETWEEN 1 AND 1440 THEN
-        PERFORM booking_internal.raise_error('VALIDATION_ERROR', 'admissionMinutes must be 1..1440',
-            jsonb_build_object('field', 'admissionMinutes'));
-    END IF;
+    PERFORM booking_internal.check_on_sale_args(p_opens_at, p_admit_per_minute, p_admission_minutes);
     FOR r IN SELECT * FROM booking_internal.movie_showtimes_to_schedule(p_movie_id, p_cinema_id) LOOP
         -- checks showtimes.manage for each showtime's cinema (FORBIDDEN rolls back the ones done), validates, audits
         v := v || booking.set_on_sale(r.showtime_id, p_opens_at, p_queue, p_admit_per_minute, p_admission_minutes);
