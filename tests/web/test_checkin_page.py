@@ -4,6 +4,7 @@ picture fed to the page's decoder (the camera's stand-in), every result (ADMITTE
 where, wrong showtime, invalid, void), undo; then offline: the page decides with the manifest, keeps the scans,
 and uploads them when the network is back (a duplicate from another door reported). Real API, database, Chromium."""
 
+import asyncio
 import io
 import re
 import uuid
@@ -217,6 +218,32 @@ async def test_a_ticket_scanned_while_the_last_is_decided_is_not_dropped(web, ne
     await page.get_by_role("button", name="Check in").click()
     await expect(page.locator("#result-seat")).to_have_text(f"Row {second['rowLabel']}, seat {second['seatNumber']}")
     await expect(page.locator("#result")).not_to_have_attribute("aria-busy", "true")
+    assert [len(checkins(db, t["ticketId"])) for t in (first, second)] == [1, 1]
+
+
+async def test_a_code_typed_while_the_last_is_decided_stays_in_the_field(web, new_page, door, db):
+    first, second = door.book(n=2)["tickets"]
+    page = await new_page()
+    await start_scanner(page, web, door, door.door_operator(), "West")
+    answer_first = asyncio.Event()
+
+    async def hold_first_answer(route):
+        response = await route.fetch()
+        await answer_first.wait()  # the first answer arrives only after the next code has been typed
+        await route.fulfill(response=response)
+
+    await page.route(re.compile(r".*/api/checkin/scan$"), hold_first_answer, times=1)
+    code = page.get_by_label("Ticket code")
+    await code.fill(first["code"])
+    await page.get_by_role("button", name="Check in").click()
+    await expect(page.locator("#result")).to_have_attribute("aria-busy", "true")
+    await code.fill(second["code"])
+    answer_first.set()
+    await expect(page.locator("#result-seat")).to_have_text(f"Row {first['rowLabel']}, seat {first['seatNumber']}")
+    await expect(page.locator("#result")).not_to_have_attribute("aria-busy", "true")
+    await expect(code).to_have_value(second["code"])  # the first answer did not wipe what was typed since
+    await page.get_by_role("button", name="Check in").click()
+    await expect(page.locator("#result-seat")).to_have_text(f"Row {second['rowLabel']}, seat {second['seatNumber']}")
     assert [len(checkins(db, t["ticketId"])) for t in (first, second)] == [1, 1]
 
 

@@ -194,8 +194,9 @@
 
   $("code-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
-    var input = $("code");
-    scan(input.value).then(function () { input.value = ""; input.focus(); });
+    var input = $("code"), code = input.value;
+    // cleared only if it still holds what was sent: the next code may already be typed (or scanned) into it
+    scan(code).then(function () { if (input.value === code) input.value = ""; input.focus(); });
   });
   $("undo").addEventListener("click", function () {
     if (!lastAdmitted) return;
