@@ -4,8 +4,8 @@
 
 RESULTS_DIR holds the outputs under the names `bench/run.sh` gives them (default /tmp/marquee_bench):
 pgbench.log (bench/hold_bench.sh), http*.log (bench/http/run.sh), rush*.log (bench/rush.py), rush-ab-<main|speed>-<n>.json
-(interleaved rush runs of two versions), growth.log
-(bench/growth.py). A missing file skips its plot. Writes bench-pgbench.svg, bench-http.svg, bench-rush.svg and
+(interleaved rush runs of two versions), rush-<variant>-<n>.json (bench/rush.py runs of one variant),
+http-gc-<side>-<n>.txt (bench/http/run.sh before and after gc.freeze), growth.log (bench/growth.py). A missing file skips its plot. Writes bench-pgbench.svg, bench-http.svg, bench-rush.svg and
 bench-growth.svg (SVG with the text kept as text; the same file again for the same input).
 """
 
@@ -164,6 +164,49 @@ def rush_cpu_plot(sides: dict[str, list[str]]) -> str | None:
     return hbars(rows, "Rush, 2,000 buyers: CPU seconds per rush (medians of interleaved runs)", "CPU seconds")
 
 
+def _median(values):
+    import statistics
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def rush_variants_plot(src: Path) -> str | None:
+    """Medians per variant of rush-<variant>-<round>.json (server, processes, buyers in flight; issue 16)."""
+    variants: dict[str, list[dict]] = {}
+    for path in sorted(src.glob("rush-*-[0-9].json")):
+        if path.name.startswith("rush-ab-"):
+            continue
+        text = path.read_text()
+        if text.strip().startswith("{"):
+            variants.setdefault(path.stem[len("rush-"):].rsplit("-", 1)[0], []).append(json.loads(text))
+    rows = []
+    for i, (name, runs) in enumerate(variants.items()):
+        colour = COLORS[i % len(COLORS)]
+        rows += [(f"{name}: sold out after (ms)", _median(r["sold_out_after_s"] * 1000 for r in runs), colour),
+                 (f"{name}: refused hold p99 in API (ms)", _median(r.get("server_loser_error_ms_p99") for r in runs),
+                  colour)]
+    rows = [r for r in rows if r[1] is not None]
+    if not rows:
+        return None
+    return hbars(rows, "Rush, 2,000 buyers / 300 seats: variants (medians of 3 interleaved rounds)", "milliseconds",
+                 log=True)
+
+
+def http_gc_plot(src: Path) -> str | None:
+    """p99 of SELECT 1 and hold before and after gc.freeze (http-gc-<side>-<round>.txt, wrk tables)."""
+    sides: dict[str, dict[str, list[float]]] = {}
+    for path in sorted(src.glob("http-gc-*-[0-9].txt")):
+        side = path.stem[len("http-gc-"):].rsplit("-", 1)[0]
+        for m in re.finditer(r"^\| (GET /api/bench/select1|POST /api/bookings/hold) \| \d+ \| [\d.]+ \| [\d.]+ \| ([\d.]+) \|",
+                             path.read_text(), re.M):
+            sides.setdefault(side, {}).setdefault(m.group(1), []).append(float(m.group(2)))
+    rows = [(f"{side}: {endpoint} p99 (ms)", _median(values), COLORS[i % len(COLORS)])
+            for i, (side, endpoints) in enumerate(sides.items()) for endpoint, values in endpoints.items()]
+    if not rows:
+        return None
+    return hbars(rows, "HTTP p99 at 16 connections, before and after gc.freeze (medians of 3)", "milliseconds")
+
+
 def growth_plot(text: str) -> str | None:
     points = [json.loads(line) for line in text.splitlines() if line.startswith('{"claims"')]
     if not points:
@@ -201,6 +244,8 @@ def main() -> None:
         "bench-growth.svg": growth_plot("\n".join(read("growth.log"))),
         "bench-rush-ab.svg": rush_ab_plot(ab := _ab_sides(src)),
         "bench-rush-cpu.svg": rush_cpu_plot(ab),
+        "bench-rush-variants.svg": rush_variants_plot(src),
+        "bench-http-gc.svg": http_gc_plot(src),
     }
     for name, svg in plots.items():
         if svg:
