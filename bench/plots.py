@@ -5,8 +5,10 @@
 RESULTS_DIR holds the outputs under the names `bench/run.sh` gives them (default /tmp/marquee_bench):
 pgbench.log (bench/hold_bench.sh), http*.log (bench/http/run.sh), rush*.log (bench/rush.py), rush-ab-<main|speed>-<n>.json
 (interleaved rush runs of two versions), rush-<variant>-<n>.json (bench/rush.py runs of one variant),
-http-gc-<side>-<n>.txt (bench/http/run.sh before and after gc.freeze), growth.log (bench/growth.py). A missing file skips its plot. Writes bench-pgbench.svg, bench-http.svg, bench-rush.svg and
-bench-growth.svg (SVG with the text kept as text; the same file again for the same input).
+http-gc-<side>-<n>.txt (bench/http/run.sh before and after gc.freeze), growth.log (bench/growth.py).
+A missing file skips its plot. Writes bench-pgbench.svg, bench-http.svg, bench-rush.svg, bench-growth.svg,
+bench-rush-ab.svg, bench-rush-cpu.svg, bench-rush-variants.svg and bench-http-gc.svg (SVG with the text kept as
+text; the same file again for the same input).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The API freezes its startup objects out of the cyclic garbage collector (marquee/app/factory.py).
 
-Without it every full collection walked the app's ~130,000 long-lived objects: a ~100 ms pause of the one event
-loop every few seconds under load, the p99 of every endpoint (docs/benchmarks.md, issue 16). Run in a process of
-its own: freezing is process-wide and must not leak into the test session.
+Without it every full collection walked the app's ~130,000 long-lived objects while the one event loop waited:
+that was the p99 of every endpoint (SELECT 1 at 16 connections: ~100 ms, 22 ms frozen; docs/benchmarks.md, issue
+16). Run in a process of its own: freezing is process-wide and must not leak into the test session.
 """
 
 import json
